@@ -1,0 +1,9 @@
+using System.CommandLine;
+
+// End-to-end benchmarks that print figures (events/s, latency percentiles, memory). Run in Release:
+//   dotnet run -c Release --project bench/CareLake.Bench -- <scenario> [options]
+var root = new RootCommand("CareLake benchmarks: each scenario prints its figures and the machine it ran on.")
+{
+};
+
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,155 @@
+using System.Collections;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CareLake.Core.Configuration;
+
+/// <summary>
+/// CareLake's settings. Each comes from, in rising precedence: its default, the config file
+/// (<c>carelake.json</c> in the working directory, or the file named by <c>--config</c> / <c>CARELAKE_CONFIG</c>),
+/// then environment variables. Validated once at start-up by <see cref="Validate"/>.
+/// </summary>
+public sealed record CareLakeOptions
+{
+    /// <summary>
+    /// PostgreSQL connection string (<c>Host=…;Database=…</c>) or <c>postgres://user:pass@host:port/db</c> URL.
+    /// Null (the default) means local mode: CareLake runs its own PostgreSQL inside <see cref="DataDirectory"/>.
+    /// Environment: <c>CARELAKE_DATABASE_URL</c>.
+    /// </summary>
+    [JsonPropertyName("database_url")]
+    public string? DatabaseUrl { get; init; }
+
+    /// <summary>Kafka bootstrap servers. When set, Kafka sources run. Default: none. Environment: <c>CARELAKE_KAFKA_BOOTSTRAP</c>.</summary>
+    [JsonPropertyName("kafka_bootstrap")]
+    public string? KafkaBootstrap { get; init; }
+
+    /// <summary>Kafka consumer group of the stream workers. Default <c>carelake</c>. Environment: <c>CARELAKE_KAFKA_GROUP</c>.</summary>
+    [JsonPropertyName("kafka_group")]
+    public string KafkaGroup { get; init; } = "carelake";
+
+    /// <summary>Topics the stream workers consume. Default: every inbound contract topic. Environment: <c>CARELAKE_KAFKA_TOPICS</c> (comma-separated).</summary>
+    [JsonPropertyName("kafka_topics")]
+    public IReadOnlyList<string> KafkaTopics { get; init; } = Contracts.Topics.Inbound;
+
+    /// <summary>Where local state lives (the local PostgreSQL cluster among it). Default <c>./.carelake</c>. Environment: <c>CARELAKE_DATA_DIR</c>.</summary>
+    [JsonPropertyName("data_dir")]
+    public string DataDirectory { get; init; } = ".carelake";
+
+    /// <summary>Largest number of messages in one bronze micro-batch (one transaction). Default 20,000. Environment: <c>CARELAKE_BATCH_MAX_MESSAGES</c>.</summary>
+    [JsonPropertyName("batch_max_messages")]
+    public int BatchMaxMessages { get; init; } = 20_000;
+
+    /// <summary>Largest payload volume of one micro-batch, in bytes. Default 32 MiB. Environment: <c>CARELAKE_BATCH_MAX_BYTES</c>.</summary>
+    [JsonPropertyName("batch_max_bytes")]
+    public long BatchMaxBytes { get; init; } = 32L << 20;
+
+    /// <summary>
+    /// Longest a message waits in an open micro-batch, in milliseconds. A batch also closes as soon as the
+    /// source has nothing more ready, so under light load latency stays far below this. Default 200.
+    /// Environment: <c>CARELAKE_BATCH_MAX_DELAY_MS</c>.
+    /// </summary>
+    [JsonPropertyName("batch_max_delay_ms")]
+    public int BatchMaxDelayMs { get; init; } = 200;
+
+    /// <summary>Largest payload silver parses, in bytes; larger ones are quarantined (bronze keeps them). Default 1 MiB. Environment: <c>CARELAKE_MAX_PAYLOAD_BYTES</c>.</summary>
+    [JsonPropertyName("max_payload_bytes")]
+    public int MaxPayloadBytes { get; init; } = 1 << 20;
+
+    /// <summary>Local mode only: the PostgreSQL binaries folder. Default: the newest under <c>/usr/lib/postgresql</c>. Environment: <c>CARELAKE_PG_BIN</c>.</summary>
+    [JsonPropertyName("pg_bin")]
+    public string? PostgresBinDirectory { get; init; }
+
+    public bool IsLocalMode => string.IsNullOrWhiteSpace(DatabaseUrl);
+
+    private static readonly JsonSerializerOptions FileOptions = new()
+    {
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    /// <summary>Builds the options from an optional config file's text and the environment.</summary>
+    /// <exception cref="ConfigurationException">The file or a variable cannot be read.</exception>
+    public static CareLakeOptions Load(string? configFileJson, IReadOnlyDictionary<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var options = new CareLakeOptions();
+        if (!string.IsNullOrWhiteSpace(configFileJson))
+        {
+            try
+            {
+                options = JsonSerializer.Deserialize<CareLakeOptions>(configFileJson, FileOptions) ?? options;
+            }
+            catch (JsonException e)
+            {
+                throw new ConfigurationException($"The config file is not valid: {e.Message}", e);
+            }
+        }
+
+        string? Env(string name) => environment.TryGetValue(name, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
+        int? EnvInt(string name) => Env(name) is { } s
+            ? int.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : throw new ConfigurationException($"{name} must be a whole number, not '{s}'.")
+            : null;
+
+        options = options with
+        {
+            DatabaseUrl = Env("CARELAKE_DATABASE_URL") ?? options.DatabaseUrl,
+            KafkaBootstrap = Env("CARELAKE_KAFKA_BOOTSTRAP") ?? options.KafkaBootstrap,
+            KafkaGroup = Env("CARELAKE_KAFKA_GROUP") ?? options.KafkaGroup,
+            KafkaTopics = Env("CARELAKE_KAFKA_TOPICS")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? options.KafkaTopics,
+            DataDirectory = Env("CARELAKE_DATA_DIR") ?? options.DataDirectory,
+            BatchMaxMessages = EnvInt("CARELAKE_BATCH_MAX_MESSAGES") ?? options.BatchMaxMessages,
+            BatchMaxBytes = EnvInt("CARELAKE_BATCH_MAX_BYTES") ?? options.BatchMaxBytes,
+            BatchMaxDelayMs = EnvInt("CARELAKE_BATCH_MAX_DELAY_MS") ?? options.BatchMaxDelayMs,
+            MaxPayloadBytes = EnvInt("CARELAKE_MAX_PAYLOAD_BYTES") ?? options.MaxPayloadBytes,
+            PostgresBinDirectory = Env("CARELAKE_PG_BIN") ?? options.PostgresBinDirectory,
+        };
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>Reads the config file (if any) and the process environment.</summary>
+    public static CareLakeOptions FromEnvironment(string? configPath = null)
+    {
+        var environment = Environment.GetEnvironmentVariables()
+            .Cast<DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
+        configPath ??= environment.GetValueOrDefault("CARELAKE_CONFIG");
+        string? json = null;
+        if (configPath is not null)
+        {
+            json = File.Exists(configPath) ? File.ReadAllText(configPath) : throw new ConfigurationException($"The config file {configPath} does not exist.");
+        }
+        else if (File.Exists("carelake.json"))
+        {
+            json = File.ReadAllText("carelake.json");
+        }
+
+        return Load(json, environment);
+    }
+
+    /// <exception cref="ConfigurationException">A setting is out of range.</exception>
+    public void Validate()
+    {
+        Require(BatchMaxMessages is >= 1 and <= 1_000_000, "batch_max_messages must be 1–1,000,000");
+        Require(BatchMaxBytes >= 1 << 20, "batch_max_bytes must be at least 1 MiB");
+        Require(BatchMaxDelayMs is >= 1 and <= 60_000, "batch_max_delay_ms must be 1–60,000");
+        Require(MaxPayloadBytes >= 1024, "max_payload_bytes must be at least 1 KiB");
+        Require(KafkaTopics.Count > 0, "kafka_topics must name at least one topic");
+        Require(!string.IsNullOrWhiteSpace(KafkaGroup), "kafka_group must not be empty");
+        Require(!string.IsNullOrWhiteSpace(DataDirectory), "data_dir must not be empty");
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition) throw new ConfigurationException($"Invalid setting: {message}.");
+    }
+}
+
+/// <summary>A setting is missing or invalid; the message says which and how to fix it.</summary>
+public sealed class ConfigurationException : Exception
+{
+    public ConfigurationException(string message) : base(message) { }
+    public ConfigurationException(string message, Exception inner) : base(message, inner) { }
+    public ConfigurationException() { }
+}

@@ -1,0 +1,169 @@
+using System.Text.Json;
+using CareLake.Core.Contracts;
+using CareLake.Core.Parsing;
+using CareLake.Core.Scoring;
+
+namespace CareLake.Core.Vitals;
+
+/// <summary>
+/// Parses, validates and normalises a <c>vital_signs</c> event (reference/event-contracts.md, topic
+/// <c>patient_vitals</c>). Every failure is a <see cref="Rejection"/> with a reason code, never an exception.
+/// </summary>
+public sealed class VitalSignsParser(PlausibilityLimits? limits = null, PayloadLimits? payloadLimits = null)
+{
+    private static readonly string[] ConsciousnessCodes = ["A", "C", "V", "P", "U"];
+
+    private readonly PlausibilityLimits _limits = limits ?? PlausibilityLimits.Adult;
+    private readonly PayloadLimits _payloadLimits = payloadLimits ?? PayloadLimits.Default;
+
+    /// <param name="payload">The raw message bytes, as bronze holds them.</param>
+    /// <param name="receivedAt">When CareLake received it; timestamps far beyond it are rejected as clock errors.</param>
+    public ParseResult<VitalSigns> Parse(ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt)
+    {
+        var rejection = EventEnvelopeReader.TryOpen(payload, _payloadLimits, out var document);
+        if (rejection is not null)
+        {
+            return rejection;
+        }
+
+        using (document)
+        {
+            return Parse(document!.RootElement, receivedAt);
+        }
+    }
+
+    public ParseResult<VitalSigns> Parse(JsonElement obj, DateTimeOffset receivedAt)
+    {
+        var f = new JsonFields(obj);
+        var envelope = EventEnvelopeReader.ReadEnvelope(f);
+        if (envelope is null)
+        {
+            return f.Rejection!;
+        }
+
+        if (envelope.EventType != EventTypes.VitalSigns)
+        {
+            var topic = EventTypes.TopicOf(envelope.EventType);
+            return topic is null
+                ? new Rejection(RejectionReason.UnknownEventType, $"event_type '{JsonFields.Truncate(envelope.EventType)}' is not in the event contracts", "event_type", envelope.EventId)
+                : new Rejection(RejectionReason.WrongTopic, $"event_type '{envelope.EventType}' belongs on topic {topic}, not {Topics.PatientVitals}", "event_type", envelope.EventId);
+        }
+
+        var deviceId = f.String("device_id", required: false, maxLength: 128);
+        var measuredAt = f.Timestamp("measured_at", required: true);
+        var heartRate = f.Number("heart_rate");
+        var respiratoryRate = f.Number("respiratory_rate");
+        var spo2 = f.Number("spo2");
+        var spo2Scale = f.Integer("spo2_scale", required: false);
+        var onOxygen = f.Boolean("on_supplemental_oxygen");
+        var systolic = f.Number("systolic_bp");
+        var diastolic = f.Number("diastolic_bp");
+        var temperature = f.Number("temperature");
+        var unitText = f.String("temperature_unit", required: false);
+        var consciousnessText = f.OneOf("consciousness", required: false, ConsciousnessCodes);
+        if (f.Failed)
+        {
+            return f.Rejection!;
+        }
+
+        if (spo2Scale is { } scale && scale is not (1 or 2))
+        {
+            return Reject(RejectionReason.InvalidValue, $"spo2_scale must be 1 or 2, not {scale}", "spo2_scale", envelope);
+        }
+
+        if (heartRate is null && respiratoryRate is null && spo2 is null && onOxygen is null && systolic is null &&
+            diastolic is null && temperature is null && consciousnessText is null)
+        {
+            return Reject(RejectionReason.NoMeasurements, "a vital_signs event needs at least one measurement", null, envelope);
+        }
+
+        TemperatureUnit? unit = null;
+        decimal? celsius = null;
+        if (temperature is { } t)
+        {
+            var parsedUnit = ParseTemperatureUnit(unitText, t);
+            if (parsedUnit is null)
+            {
+                return Reject(RejectionReason.InvalidValue, $"temperature_unit must be Cel or [degF]; got '{JsonFields.Truncate(unitText!)}'", "temperature_unit", envelope);
+            }
+
+            unit = parsedUnit;
+            celsius = unit == TemperatureUnit.Celsius ? t : Math.Round((t - 32m) * 5m / 9m, 2, MidpointRounding.AwayFromZero);
+        }
+
+        var implausible =
+            OutOfRange("heart_rate", heartRate, _limits.HeartRate, "/min") ??
+            OutOfRange("respiratory_rate", respiratoryRate, _limits.RespiratoryRate, "/min") ??
+            OutOfRange("spo2", spo2, _limits.Spo2, "%") ??
+            OutOfRange("systolic_bp", systolic, _limits.SystolicBp, "mmHg") ??
+            OutOfRange("diastolic_bp", diastolic, _limits.DiastolicBp, "mmHg") ??
+            OutOfRange("temperature", celsius, _limits.TemperatureCelsius, "°C");
+        if (implausible is { } problem)
+        {
+            return Reject(RejectionReason.ImplausibleValue, problem.Message, problem.Field, envelope);
+        }
+
+        if (systolic is { } sbp && diastolic is { } dbp && dbp >= sbp)
+        {
+            return Reject(RejectionReason.InconsistentValues, $"diastolic_bp {dbp} must be below systolic_bp {sbp}", "diastolic_bp", envelope);
+        }
+
+        var latest = receivedAt + _payloadLimits.FutureToleranceOrDefault;
+        if (measuredAt > latest || envelope.OccurredAt > latest)
+        {
+            var field = measuredAt > latest ? "measured_at" : "occurred_at";
+            return Reject(RejectionReason.TimestampInFuture, $"{field} lies more than {_payloadLimits.FutureToleranceOrDefault.TotalHours:0} h after the event was received ({receivedAt:O})", field, envelope);
+        }
+
+        return new VitalSigns(
+            envelope.EventId,
+            envelope.PatientId!,
+            envelope.EncounterId,
+            deviceId,
+            envelope.SourceSystem,
+            envelope.OccurredAt,
+            measuredAt!.Value,
+            heartRate,
+            respiratoryRate,
+            spo2,
+            (int)(spo2Scale ?? 1),
+            onOxygen,
+            systolic,
+            diastolic,
+            celsius,
+            unit,
+            consciousnessText is null ? null : ParseConsciousness(consciousnessText));
+    }
+
+    private TemperatureUnit? ParseTemperatureUnit(string? unit, decimal value)
+    {
+        switch (unit?.Trim().ToUpperInvariant())
+        {
+            case null or "":
+                return _limits.FahrenheitGuess.Contains(value) ? TemperatureUnit.FahrenheitInferred : TemperatureUnit.Celsius;
+            case "CEL" or "C" or "°C" or "DEGC" or "CELSIUS":
+                return TemperatureUnit.Celsius;
+            case "[DEGF]" or "F" or "°F" or "DEGF" or "FAHRENHEIT":
+                return TemperatureUnit.Fahrenheit;
+            default:
+                return null;
+        }
+    }
+
+    private static Consciousness ParseConsciousness(string code) => code switch
+    {
+        "A" => Consciousness.Alert,
+        "C" => Consciousness.NewConfusion,
+        "V" => Consciousness.Voice,
+        "P" => Consciousness.Pain,
+        _ => Consciousness.Unresponsive,
+    };
+
+    private static (string Field, string Message)? OutOfRange(string field, decimal? value, PlausibleRange range, string unit) =>
+        value is { } v && !range.Contains(v)
+            ? (field, $"{field} {v} {unit} is outside the plausible range {range} {unit}")
+            : null;
+
+    private static Rejection Reject(RejectionReason reason, string message, string? field, EventEnvelope envelope) =>
+        new(reason, message, field, envelope.EventId);
+}
