@@ -1,9 +1,12 @@
 using System.CommandLine;
+using CareLake.Cli;
 using CareLake.Cli.Commands;
 
 var root = new RootCommand("CareLake: a healthcare data pipeline from clinical streams to a PostgreSQL medallion warehouse.")
 {
+    StreamCommand.Create(),
     News2Command.Create(),
 };
+root.Options.Add(CliContext.ConfigOption);
 
 return await root.Parse(args).InvokeAsync();

@@ -27,6 +27,10 @@ public sealed record CareLakeOptions
     [JsonPropertyName("kafka_group")]
     public string KafkaGroup { get; init; } = "carelake";
 
+    /// <summary>How long the consumer group waits for a silent worker before moving its partitions, in milliseconds. Default 10,000. Environment: <c>CARELAKE_KAFKA_SESSION_TIMEOUT_MS</c>.</summary>
+    [JsonPropertyName("kafka_session_timeout_ms")]
+    public int KafkaSessionTimeoutMs { get; init; } = 10_000;
+
     /// <summary>Topics the stream workers consume. Default: every inbound contract topic. Environment: <c>CARELAKE_KAFKA_TOPICS</c> (comma-separated).</summary>
     [JsonPropertyName("kafka_topics")]
     public IReadOnlyList<string> KafkaTopics { get; init; } = Contracts.Topics.Inbound;
@@ -96,6 +100,7 @@ public sealed record CareLakeOptions
             DatabaseUrl = Env("CARELAKE_DATABASE_URL") ?? options.DatabaseUrl,
             KafkaBootstrap = Env("CARELAKE_KAFKA_BOOTSTRAP") ?? options.KafkaBootstrap,
             KafkaGroup = Env("CARELAKE_KAFKA_GROUP") ?? options.KafkaGroup,
+            KafkaSessionTimeoutMs = EnvInt("CARELAKE_KAFKA_SESSION_TIMEOUT_MS") ?? options.KafkaSessionTimeoutMs,
             KafkaTopics = Env("CARELAKE_KAFKA_TOPICS")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? options.KafkaTopics,
             DataDirectory = Env("CARELAKE_DATA_DIR") ?? options.DataDirectory,
             BatchMaxMessages = EnvInt("CARELAKE_BATCH_MAX_MESSAGES") ?? options.BatchMaxMessages,
@@ -135,6 +140,7 @@ public sealed record CareLakeOptions
         Require(BatchMaxBytes >= 1 << 20, "batch_max_bytes must be at least 1 MiB");
         Require(BatchMaxDelayMs is >= 1 and <= 60_000, "batch_max_delay_ms must be 1–60,000");
         Require(MaxPayloadBytes >= 1024, "max_payload_bytes must be at least 1 KiB");
+        Require(KafkaSessionTimeoutMs is >= 1_000 and <= 300_000, "kafka_session_timeout_ms must be 1,000–300,000");
         Require(KafkaTopics.Count > 0, "kafka_topics must name at least one topic");
         Require(!string.IsNullOrWhiteSpace(KafkaGroup), "kafka_group must not be empty");
         Require(!string.IsNullOrWhiteSpace(DataDirectory), "data_dir must not be empty");

@@ -29,7 +29,22 @@ public sealed partial class JsonFields(JsonElement obj)
             return null;
         }
 
-        var s = v.GetString()!;
+        string s;
+        try
+        {
+            s = v.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            s = "\0"; // an unpaired surrogate escape: reported below
+        }
+
+        if (!IsStorableText(s))
+        {
+            Fail(RejectionReason.InvalidValue, $"'{name}' contains a NUL character or an unpaired surrogate escape, which text columns cannot hold", name);
+            return null;
+        }
+
         if (s.Length < minLength || s.Length > maxLength)
         {
             Fail(RejectionReason.InvalidValue, $"'{name}' must be {minLength}–{maxLength} characters long, not {s.Length}", name);
@@ -128,6 +143,27 @@ public sealed partial class JsonFields(JsonElement obj)
         }
 
         return false;
+    }
+
+    /// <summary>False for text PostgreSQL cannot store: NUL characters and unpaired UTF-16 surrogates (from \u escapes).</summary>
+    public static bool IsStorableText(ReadOnlySpan<char> text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '\0') return false;
+            if (char.IsHighSurrogate(c))
+            {
+                if (i + 1 >= text.Length || !char.IsLowSurrogate(text[i + 1])) return false;
+                i++;
+            }
+            else if (char.IsLowSurrogate(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public static string Describe(JsonValueKind kind) => kind switch

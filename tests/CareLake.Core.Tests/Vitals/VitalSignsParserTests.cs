@@ -124,6 +124,8 @@ public class VitalSignsParserTests
             "malformed_json", null
         },
         { With(ContractExample, o => o["heart_rate"] = JsonNode.Parse("1e400")), "implausible_value", "heart_rate" },
+        { ContractExample.Replace("MRN0001234", "MRN\\u0000X", StringComparison.Ordinal), "invalid_value", "patient_id" },
+        { ContractExample.Replace("vs-000001", "vs-\\ud800", StringComparison.Ordinal), "invalid_value", "event_id" },
     };
 
     [Theory]

@@ -1,0 +1,110 @@
+using System.CommandLine;
+using System.Diagnostics;
+using CareLake.Core.Vitals;
+using CareLake.Orchestration.Streaming;
+using CareLake.Warehouse.Silver;
+using Spectre.Console;
+
+namespace CareLake.Cli.Commands;
+
+/// <summary><c>carelake stream</c>: Kafka sources → bronze → silver → gold, continuously, as one member of the consumer group.</summary>
+public static class StreamCommand
+{
+    public static Command Create()
+    {
+        var untilIdle = new Option<double?>("--until-idle")
+        {
+            Description = "Exit cleanly once nothing new has arrived for this many seconds. Default: run until stopped (Ctrl+C or SIGTERM).",
+        };
+        var group = new Option<string?>("--group") { Description = "Kafka consumer group. Default: kafka_group / CARELAKE_KAFKA_GROUP (carelake)." };
+        var topics = new Option<string[]>("--topic")
+        {
+            Description = "Topic to consume (repeatable). Default: kafka_topics / CARELAKE_KAFKA_TOPICS (every inbound contract topic).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var workerId = new Option<string?>("--worker-id") { Description = "Name of this worker in logs and in ingest.source_positions. Default: host-pid." };
+        var command = new Command("stream",
+            "Run the streaming pipeline: consume the Kafka topics (CARELAKE_KAFKA_BOOTSTRAP) into bronze, then silver " +
+            "(validated, NEWS2-scored, alerts, quarantine) and gold, in one transaction per micro-batch. Start several " +
+            "workers with the same group to share the partitions.")
+        {
+            untilIdle, group, topics, workerId,
+        };
+
+        command.SetAction(async (context, parseResult) =>
+        {
+            var options = context.Options;
+            if (string.IsNullOrWhiteSpace(options.KafkaBootstrap))
+            {
+                CliContext.Log("error: no Kafka configured. Set CARELAKE_KAFKA_BOOTSTRAP (or kafka_bootstrap in the config file); `carelake kafka-mock` starts a local test cluster, and `carelake demo` runs the pipeline on the built-in feed.");
+                return CommandRunner.Misconfigured;
+            }
+
+            var id = parseResult.GetValue(workerId) ?? $"{Environment.MachineName}-{Environment.ProcessId}";
+            var selectedTopics = parseResult.GetValue(topics) is { Length: > 0 } t ? t : options.KafkaTopics.ToArray();
+            await using var warehouse = await Warehouse.Postgres.Warehouse.OpenAsync(options, CliContext.Log, context.Stopping);
+            await using var committer = new BatchCommitter(warehouse.DataSource,
+                [new VitalSignsStage(new VitalSignsParser(payloadLimits: new Core.Parsing.PayloadLimits(options.MaxPayloadBytes)))],
+                context.Time, id, CliContext.Log);
+            var settings = new KafkaWorkerSettings(options.KafkaBootstrap, parseResult.GetValue(group) ?? options.KafkaGroup, selectedTopics, id,
+                options.BatchMaxMessages, options.BatchMaxBytes, TimeSpan.FromMilliseconds(options.BatchMaxDelayMs),
+                parseResult.GetValue(untilIdle) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+                TimeSpan.FromMilliseconds(options.KafkaSessionTimeoutMs));
+            var worker = new KafkaStreamWorker(settings, committer, warehouse.DataSource, context.Time, CliContext.Log);
+
+            CliContext.Log($"worker {id} joining group {settings.GroupId} on {settings.BootstrapServers} for {string.Join(", ", selectedTopics)}");
+            var started = Stopwatch.GetTimestamp();
+            var run = worker.RunAsync(context.Stopping);
+            await ShowProgressAsync(worker.Statistics, run);
+            try
+            {
+                await run;
+            }
+            catch (OperationCanceledException) when (context.Stopping.IsCancellationRequested)
+            {
+            }
+
+            PrintSummary(worker.Statistics, Stopwatch.GetElapsedTime(started));
+            return 0;
+        });
+        return command;
+    }
+
+    internal static async Task ShowProgressAsync(StreamStatistics statistics, Task run)
+    {
+        if (!CliContext.Interactive)
+        {
+            while (!run.IsCompleted)
+            {
+                await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(10)));
+                if (!run.IsCompleted) CliContext.Log(Describe(statistics));
+            }
+
+            return;
+        }
+
+        await AnsiConsole.Status().StartAsync("streaming", async status =>
+        {
+            while (!run.IsCompleted)
+            {
+                status.Status(Describe(statistics));
+                await Task.WhenAny(run, Task.Delay(500));
+            }
+        });
+    }
+
+    internal static string Describe(StreamStatistics s) =>
+        $"{s.Messages:N0} messages in {s.Batches:N0} batches · silver {s.SilverInserted:N0} · alerts {s.Alerts:N0} · " +
+        $"quarantined {s.QuarantinedTotal:N0} · duplicates {s.Duplicates:N0}" +
+        (s.Conflicts > 0 ? $" · fenced batches {s.Conflicts:N0}" : "") + (s.Retries > 0 ? $" · retries {s.Retries:N0}" : "");
+
+    internal static void PrintSummary(StreamStatistics s, TimeSpan elapsed)
+    {
+        var rate = elapsed.TotalSeconds > 0 ? s.Messages / elapsed.TotalSeconds : 0;
+        Console.WriteLine($"{Describe(s)} · {elapsed.TotalSeconds:0.0} s · {rate:N0} messages/s");
+        foreach (var (reason, count) in s.Quarantined.OrderByDescending(kv => kv.Value))
+        {
+            Console.WriteLine($"  quarantined {reason}: {count:N0}");
+        }
+    }
+}

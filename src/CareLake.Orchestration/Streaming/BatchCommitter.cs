@@ -1,0 +1,167 @@
+using CareLake.Ingest.Bronze;
+using CareLake.Ingest.Positions;
+using CareLake.Warehouse.Gold;
+using CareLake.Warehouse.Postgres;
+using CareLake.Warehouse.Silver;
+using Npgsql;
+
+namespace CareLake.Orchestration.Streaming;
+
+/// <summary>A micro-batch ready to commit: the raw messages, the positions they advance, and silver's prepared rows.</summary>
+public sealed record PreparedBatch(
+    string Source,
+    IReadOnlyList<RawMessage> Messages,
+    IReadOnlyCollection<PositionAdvance> Advances,
+    IReadOnlyList<ISilverBatch> Silver,
+    long Bytes);
+
+/// <summary>
+/// Commits one micro-batch in one PostgreSQL transaction: advance the source positions (compare-and-set,
+/// first, so its row locks fence off other workers), land the messages in bronze (binary COPY), write
+/// silver (rows, alerts, duplicates, quarantine) and refresh gold for the patients touched. Either all
+/// of it commits, or none of it and the batch is read again.
+/// </summary>
+public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISilverStage> stages, TimeProvider time, string workerId, Action<string>? log = null) : IAsyncDisposable
+{
+    private readonly Dictionary<string, ISilverStage> _stages = stages.ToDictionary(s => s.Stream, StringComparer.Ordinal);
+    private readonly Action<string> _log = log ?? (_ => { });
+    private NpgsqlConnection? _connection;
+
+    public string WorkerId => workerId;
+
+    /// <summary>Runs silver's parsing and scoring (no I/O), so a pipeline can do it while the previous batch commits.</summary>
+    public PreparedBatch Prepare(string source, IReadOnlyList<RawMessage> messages, IReadOnlyCollection<PositionAdvance> advances)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var byStream = new Dictionary<string, List<SilverInput>>(StringComparer.Ordinal);
+        long bytes = 0;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var m = messages[i];
+            bytes += m.Payload.Length;
+            if (!_stages.ContainsKey(m.Stream)) continue;
+            if (!byStream.TryGetValue(m.Stream, out var list)) byStream[m.Stream] = list = [];
+            list.Add(new SilverInput(i, m.Stream, m.Payload, m.ReceivedAt));
+        }
+
+        var silver = byStream.Select(kv => _stages[kv.Key].Prepare(kv.Value)).ToList();
+        return new PreparedBatch(source, messages, advances, silver, bytes);
+    }
+
+    /// <exception cref="PositionConflictException">Another worker advanced one of the partitions: re-read positions and continue from there.</exception>
+    /// <exception cref="WarehouseException">The database keeps failing in a way retrying cannot fix.</exception>
+    public async Task<SilverOutcome> CommitAsync(PreparedBatch batch, StreamStatistics statistics, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(statistics);
+        var safeMode = false;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var connection = await ConnectionAsync(cancellationToken);
+                return await CommitOnceAsync(connection, batch, safeMode, cancellationToken);
+            }
+            catch (PostgresException e) when (!safeMode && IsDataError(e))
+            {
+                _log($"batch of {batch.Messages.Count} refused by the database ({e.SqlState}: {e.MessageText}); committing it record by record to isolate the cause");
+                safeMode = true;
+                attempt = 0;
+            }
+            catch (Exception e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested)
+            {
+                statistics.AddRetry();
+                await ResetConnectionAsync();
+                var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 100 * Math.Pow(2, Math.Min(attempt, 9))));
+                _log($"database unavailable ({e.Message.Split('\n')[0]}); retrying batch in {delay.TotalSeconds:0.#} s (attempt {attempt})");
+                await Task.Delay(delay, time, cancellationToken);
+            }
+            catch (PostgresException e)
+            {
+                await ResetConnectionAsync();
+                throw new WarehouseException($"The warehouse refused a batch ({e.SqlState}: {e.MessageText}). Check that the schema is migrated and the role may write to it.", e);
+            }
+            catch (PositionConflictException)
+            {
+                await ResetConnectionAsync();
+                throw;
+            }
+        }
+    }
+
+    private async Task<SilverOutcome> CommitOnceAsync(NpgsqlConnection connection, PreparedBatch batch, bool safeMode, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var outcome = new SilverOutcome();
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await SourcePositions.AdvanceAsync(connection, batch.Source, batch.Advances, workerId, cancellationToken);
+        var ids = await BronzeWriter.WriteAsync(connection, batch.Messages, cancellationToken);
+        var patients = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var silver in batch.Silver)
+        {
+            if (!safeMode)
+            {
+                outcome.Add(await silver.WriteAsync(connection, ids, now, cancellationToken));
+                patients.UnionWith(silver.Patients);
+                continue;
+            }
+
+            foreach (var one in silver.OneByOne())
+            {
+                await transaction.SaveAsync("record", cancellationToken);
+                try
+                {
+                    outcome.Add(await one.WriteAsync(connection, ids, now, cancellationToken));
+                    patients.UnionWith(one.Patients);
+                }
+                catch (PostgresException e) when (IsDataError(e))
+                {
+                    await transaction.RollbackAsync("record", cancellationToken);
+                    await one.QuarantineAsync(connection, ids, $"{e.SqlState}: {e.MessageText}", now, cancellationToken);
+                    outcome.Count(QuarantineWriter.RejectedByDatabase, one.Count);
+                }
+            }
+        }
+
+        await PatientRiskSnapshotModel.RefreshAsync(connection, patients, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return outcome;
+    }
+
+    private async Task<NpgsqlConnection> ConnectionAsync(CancellationToken cancellationToken)
+    {
+        if (_connection is { State: System.Data.ConnectionState.Open }) return _connection;
+        await ResetConnectionAsync();
+        _connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return _connection;
+    }
+
+    private async Task ResetConnectionAsync()
+    {
+        if (_connection is null) return;
+        try
+        {
+            await _connection.DisposeAsync();
+        }
+        catch (NpgsqlException)
+        {
+            // The connection is already broken; nothing to release.
+        }
+
+        _connection = null;
+    }
+
+    // Class 22 data exception, 23 integrity constraint, 54 program limit: the batch's content is at fault.
+    private static bool IsDataError(PostgresException e) => e.SqlState.StartsWith("22", StringComparison.Ordinal) ||
+        e.SqlState.StartsWith("23", StringComparison.Ordinal) || e.SqlState.StartsWith("54", StringComparison.Ordinal);
+
+    private static bool IsTransient(Exception e) => e switch
+    {
+        PostgresException pg => pg.IsTransient || pg.SqlState.StartsWith("57P", StringComparison.Ordinal) || pg.SqlState.StartsWith("08", StringComparison.Ordinal),
+        NpgsqlException npg => npg.IsTransient || npg.InnerException is IOException or System.Net.Sockets.SocketException,
+        IOException or System.Net.Sockets.SocketException or TimeoutException => true,
+        _ => false,
+    };
+
+    public async ValueTask DisposeAsync() => await ResetConnectionAsync();
+}

@@ -1,0 +1,135 @@
+using System.Threading.Channels;
+using CareLake.Ingest.Positions;
+
+namespace CareLake.Orchestration.Streaming;
+
+/// <summary>
+/// Overlaps reading with committing: a source thread prepares the next micro-batch while this
+/// pipeline's writer commits the previous one. Batches carry the reader's generation; after a position
+/// conflict the reader starts a new generation and batches of older generations are dropped unread.
+/// </summary>
+public sealed class CommitPipeline : IAsyncDisposable
+{
+    private readonly BatchCommitter _committer;
+    private readonly StreamStatistics _statistics;
+    private readonly Channel<(long Generation, PreparedBatch Batch)> _channel;
+    private readonly Task _writer;
+    private readonly CancellationTokenSource _stop = new();
+    private long _generation;
+    private int _pending;
+    private volatile Exception? _failure;
+    private volatile bool _conflicted;
+
+    /// <param name="committed">Called on the writer thread after each commit with the positions it made durable.</param>
+    public CommitPipeline(BatchCommitter committer, StreamStatistics statistics, int capacity = 2,
+        Action<PreparedBatch>? committed = null, CancellationToken cancellationToken = default)
+    {
+        _committer = committer;
+        _statistics = statistics;
+        _channel = Channel.CreateBounded<(long, PreparedBatch)>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
+        var token = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token).Token;
+        _writer = Task.Run(() => WriteLoopAsync(committed, token), CancellationToken.None);
+    }
+
+    /// <summary>The batches handed over and not yet committed or dropped.</summary>
+    public int Pending => Volatile.Read(ref _pending);
+
+    /// <summary>True once a batch was refused because another worker owns a partition; cleared by <see cref="StartNewGeneration"/>.</summary>
+    public bool Conflicted => _conflicted;
+
+    /// <summary>A failure that stopped the writer (the database refusing work in a way retrying cannot fix).</summary>
+    public Exception? Failure => _failure;
+
+    public async ValueTask SubmitAsync(PreparedBatch batch, CancellationToken cancellationToken)
+    {
+        ThrowIfFailed();
+        Interlocked.Increment(ref _pending);
+        try
+        {
+            await _channel.Writer.WriteAsync((Volatile.Read(ref _generation), batch), cancellationToken);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _pending);
+            throw;
+        }
+    }
+
+    /// <summary>Waits until every submitted batch is committed or dropped.</summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        while (Pending > 0)
+        {
+            ThrowIfFailed();
+            await Task.Delay(2, cancellationToken);
+        }
+
+        ThrowIfFailed();
+    }
+
+    /// <summary>Drops every batch not yet committed and waits for the one in flight; the caller then re-reads positions.</summary>
+    public async Task StartNewGenerationAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _generation);
+        await DrainAsync(cancellationToken);
+        _conflicted = false;
+    }
+
+    public void ThrowIfFailed()
+    {
+        if (_failure is { } failure) throw new InvalidOperationException($"The batch writer stopped: {failure.Message}", failure);
+    }
+
+    private async Task WriteLoopAsync(Action<PreparedBatch>? committed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var (generation, batch) in _channel.Reader.ReadAllAsync(cancellationToken))
+            {
+                try
+                {
+                    if (generation != Volatile.Read(ref _generation)) continue;
+                    var outcome = await _committer.CommitAsync(batch, _statistics, cancellationToken);
+                    _statistics.AddBatch(batch.Messages.Count, batch.Bytes, outcome);
+                    committed?.Invoke(batch);
+                }
+                catch (PositionConflictException)
+                {
+                    _statistics.AddConflict();
+                    _conflicted = true;
+                    // Later batches of this generation build on the refused one: drop them too.
+                    Interlocked.Increment(ref _generation);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _pending);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // Reported to the reader thread through Failure.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _failure = e;
+            while (_channel.Reader.TryRead(out _)) Interlocked.Decrement(ref _pending);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Writer.TryComplete();
+        try
+        {
+            await _writer.WaitAsync(TimeSpan.FromMinutes(2));
+        }
+        catch (TimeoutException)
+        {
+            await _stop.CancelAsync();
+        }
+
+        _stop.Dispose();
+    }
+}

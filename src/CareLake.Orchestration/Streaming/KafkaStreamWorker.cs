@@ -1,0 +1,295 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using CareLake.Ingest.Bronze;
+using CareLake.Ingest.Positions;
+using Confluent.Kafka;
+using Npgsql;
+
+namespace CareLake.Orchestration.Streaming;
+
+/// <summary>Settings of one Kafka stream worker.</summary>
+/// <param name="UntilIdle">Stop cleanly once nothing new has arrived for this long; null runs until cancelled.</param>
+/// <param name="SessionTimeout">How long the group waits for a silent worker before moving its partitions.</param>
+public sealed record KafkaWorkerSettings(
+    string BootstrapServers,
+    string GroupId,
+    IReadOnlyList<string> Topics,
+    string WorkerId,
+    int BatchMaxMessages = 20_000,
+    long BatchMaxBytes = 32L << 20,
+    TimeSpan? BatchMaxDelay = null,
+    TimeSpan? UntilIdle = null,
+    TimeSpan? SessionTimeout = null);
+
+/// <summary>
+/// One member of the Kafka consumer group: consumes its partitions into micro-batches and commits each
+/// through <see cref="BatchCommitter"/>. Source positions live in PostgreSQL, not in Kafka: on every
+/// assignment the worker seeks to the stored position, and a batch commits only if its partitions'
+/// positions are still where this worker read them, so a rebalance or a crash neither loses nor doubles
+/// a message. Offsets are also stored back to Kafka after each commit, for lag monitoring only.
+/// </summary>
+public sealed class KafkaStreamWorker(KafkaWorkerSettings settings, BatchCommitter committer, NpgsqlDataSource dataSource, TimeProvider time, Action<string>? log = null)
+{
+    public const string SourceName = "kafka";
+
+    private readonly Action<string> _log = log ?? (_ => { });
+    private readonly Dictionary<TopicPartition, long?> _owned = [];
+    private readonly ConcurrentQueue<TopicPartitionOffset> _durable = new();
+    private readonly MicroBatch _batch = new();
+    private readonly Dictionary<string, long> _lastLogged = new(StringComparer.Ordinal);
+    private CommitPipeline? _pipeline;
+    private long _lastActivity;
+
+    public StreamStatistics Statistics { get; } = new();
+
+    /// <summary>The partitions this worker owns right now.</summary>
+    public IReadOnlyCollection<TopicPartition> Assignment { get { lock (_owned) return _owned.Keys.ToList(); } }
+
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(() => Run(cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Run(CancellationToken cancellationToken)
+    {
+        var maxDelay = settings.BatchMaxDelay ?? TimeSpan.FromMilliseconds(200);
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = settings.BootstrapServers,
+            GroupId = settings.GroupId,
+            ClientId = settings.WorkerId,
+            EnableAutoCommit = true,
+            EnableAutoOffsetStore = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            SessionTimeoutMs = (int)(settings.SessionTimeout ?? TimeSpan.FromSeconds(10)).TotalMilliseconds,
+            HeartbeatIntervalMs = (int)(settings.SessionTimeout ?? TimeSpan.FromSeconds(10)).TotalMilliseconds / 4,
+            FetchWaitMaxMs = 50,
+            QueuedMaxMessagesKbytes = 256 * 1024,
+            AllowAutoCreateTopics = false,
+        };
+
+        _pipeline = new CommitPipeline(committer, Statistics, capacity: 2, committed: OnCommitted, cancellationToken: cancellationToken);
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(config)
+            .SetPartitionsAssignedHandler((c, partitions) => OnAssigned(partitions, cancellationToken))
+            .SetPartitionsRevokedHandler((c, partitions) => OnRevoked(c, partitions.Select(p => p.TopicPartition), cancellationToken))
+            .SetPartitionsLostHandler((c, partitions) => OnRevoked(c, partitions.Select(p => p.TopicPartition), cancellationToken))
+            .SetErrorHandler((_, e) => LogThrottled($"kafka: {e.Reason}"))
+            .SetLogHandler((_, m) => { if (m.Level <= SyslogLevel.Warning) LogThrottled($"librdkafka {m.Facility}: {m.Message}"); })
+            .Build();
+
+        try
+        {
+            consumer.Subscribe(settings.Topics);
+            Touch();
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                _pipeline.ThrowIfFailed();
+                if (_pipeline.Conflicted) Reset(consumer, cancellationToken);
+                StoreDurableOffsets(consumer);
+
+                var result = consumer.Consume(_batch.IsEmpty ? TimeSpan.FromMilliseconds(100) : TimeSpan.Zero);
+                if (result is null)
+                {
+                    if (!_batch.IsEmpty) Flush(cancellationToken);
+                    else if (IsIdle()) break;
+                    continue;
+                }
+
+                if (result.IsPartitionEOF) continue;
+                Touch();
+                Accept(result);
+                if (_batch.Count >= settings.BatchMaxMessages || _batch.Bytes >= settings.BatchMaxBytes ||
+                    Stopwatch.GetElapsedTime(_batch.OpenedAtTicks) >= maxDelay)
+                {
+                    Flush(cancellationToken);
+                }
+            }
+
+            Flush(CancellationToken.None);
+            _pipeline.DrainAsync(CancellationToken.None).GetAwaiter().GetResult();
+            StoreDurableOffsets(consumer);
+            consumer.Close();
+        }
+        finally
+        {
+            _pipeline.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private void Accept(ConsumeResult<byte[], byte[]> result)
+    {
+        var tp = result.TopicPartition;
+        long? expected;
+        lock (_owned)
+        {
+            if (!_owned.TryGetValue(tp, out expected)) return; // not ours (any more)
+        }
+
+        var offset = result.Offset.Value;
+        var next = _batch.TryGetNext(tp.Topic, tp.Partition.Value, out var inBatch) ? inBatch : expected;
+        if (next is { } n && offset < n)
+        {
+            Statistics.AddSkipped(); // already in bronze: delivered again after a seek or rebalance
+            return;
+        }
+
+        var message = result.Message;
+        string[]? headerKeys = null;
+        byte[]?[]? headerValues = null;
+        if (message.Headers is { Count: > 0 } headers)
+        {
+            headerKeys = new string[headers.Count];
+            headerValues = new byte[]?[headers.Count];
+            for (var i = 0; i < headers.Count; i++)
+            {
+                headerKeys[i] = headers[i].Key;
+                headerValues[i] = headers[i].GetValueBytes();
+            }
+        }
+
+        DateTimeOffset? timestamp = message.Timestamp.Type == TimestampType.NotAvailable ? null : new DateTimeOffset(message.Timestamp.UtcDateTime, TimeSpan.Zero);
+        _batch.Add(new RawMessage(SourceName, tp.Topic, tp.Partition.Value, offset, message.Key, headerKeys, headerValues,
+            message.Value ?? [], timestamp, time.GetUtcNow()), expected, Stopwatch.GetTimestamp());
+    }
+
+    private void Flush(CancellationToken cancellationToken)
+    {
+        if (_batch.IsEmpty) return;
+        var (messages, advances) = _batch.Take();
+        var prepared = committer.Prepare(SourceName, messages, advances);
+        _pipeline!.SubmitAsync(prepared, cancellationToken).AsTask().GetAwaiter().GetResult();
+        lock (_owned)
+        {
+            foreach (var a in advances)
+            {
+                var tp = new TopicPartition(a.Stream, a.Partition);
+                if (_owned.ContainsKey(tp)) _owned[tp] = a.Next;
+            }
+        }
+    }
+
+    private IEnumerable<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions, CancellationToken cancellationToken)
+    {
+        var stored = ReadPositions(partitions, cancellationToken);
+        lock (_owned)
+        {
+            foreach (var tp in partitions) _owned[tp] = stored.TryGetValue((tp.Topic, tp.Partition.Value), out var p) ? p : null;
+        }
+
+        _log($"assigned {partitions.Count} partition(s): {Describe(partitions)}");
+        Touch();
+        return partitions.Select(tp => new TopicPartitionOffset(tp,
+            stored.TryGetValue((tp.Topic, tp.Partition.Value), out var p) ? new Offset(p) : Offset.Beginning));
+    }
+
+    private void OnRevoked(IConsumer<byte[], byte[]> consumer, IEnumerable<TopicPartition> partitions, CancellationToken cancellationToken)
+    {
+        var list = partitions.ToList();
+        // Commit what was read from these partitions before another worker starts on them.
+        try
+        {
+            Flush(cancellationToken);
+            _pipeline!.DrainAsync(cancellationToken).GetAwaiter().GetResult();
+            StoreDurableOffsets(consumer);
+        }
+        catch (OperationCanceledException)
+        {
+            _batch.Clear();
+        }
+
+        lock (_owned)
+        {
+            foreach (var tp in list) _owned.Remove(tp);
+        }
+
+        _log($"revoked {list.Count} partition(s)");
+        Touch();
+    }
+
+    // After a refused batch: drop what is queued, re-read the stored positions and seek to them.
+    private void Reset(IConsumer<byte[], byte[]> consumer, CancellationToken cancellationToken)
+    {
+        _batch.Clear();
+        _pipeline!.StartNewGenerationAsync(cancellationToken).GetAwaiter().GetResult();
+        List<TopicPartition> owned;
+        lock (_owned) owned = _owned.Keys.ToList();
+        var stored = ReadPositions(owned, cancellationToken);
+        foreach (var tp in owned)
+        {
+            long? position = stored.TryGetValue((tp.Topic, tp.Partition.Value), out var p) ? p : null;
+            lock (_owned) _owned[tp] = position;
+            try
+            {
+                consumer.Seek(new TopicPartitionOffset(tp, position is { } at ? new Offset(at) : Offset.Beginning));
+            }
+            catch (KafkaException e)
+            {
+                _log($"seek {tp} failed ({e.Error.Reason}); messages before the stored position will be skipped as they arrive");
+            }
+        }
+
+        _log($"another worker advanced a partition first; re-read {owned.Count} stored position(s) and continued from there");
+    }
+
+    private Dictionary<(string Stream, int Partition), long> ReadPositions(IReadOnlyCollection<TopicPartition> partitions, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return SourcePositions.ReadAsync(dataSource, SourceName, partitions.Select(tp => (tp.Topic, tp.Partition.Value)), cancellationToken)
+                    .GetAwaiter().GetResult();
+            }
+            catch (NpgsqlException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 100 * Math.Pow(2, Math.Min(attempt, 9))));
+                _log($"cannot read source positions ({e.Message}); retrying in {delay.TotalSeconds:0.#} s");
+                Thread.Sleep(delay);
+            }
+        }
+    }
+
+    private void OnCommitted(PreparedBatch batch)
+    {
+        foreach (var a in batch.Advances) _durable.Enqueue(new TopicPartitionOffset(a.Stream, a.Partition, a.Next));
+    }
+
+    // Kafka's committed offsets only mirror PostgreSQL's positions, so that lag tools see progress.
+    private void StoreDurableOffsets(IConsumer<byte[], byte[]> consumer)
+    {
+        while (_durable.TryDequeue(out var offset))
+        {
+            lock (_owned)
+            {
+                if (!_owned.ContainsKey(offset.TopicPartition)) continue;
+            }
+
+            try
+            {
+                consumer.StoreOffset(offset);
+            }
+            catch (KafkaException)
+            {
+                // The partition moved in the meantime; its new owner stores its own offsets.
+            }
+        }
+    }
+
+    private void Touch() => Interlocked.Exchange(ref _lastActivity, Stopwatch.GetTimestamp());
+
+    private bool IsIdle() => settings.UntilIdle is { } idle && _pipeline!.Pending == 0 &&
+        Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastActivity)) >= idle;
+
+    private void LogThrottled(string message)
+    {
+        var now = Stopwatch.GetTimestamp();
+        lock (_lastLogged)
+        {
+            if (_lastLogged.TryGetValue(message, out var last) && Stopwatch.GetElapsedTime(last, now) < TimeSpan.FromMinutes(1)) return;
+            _lastLogged[message] = now;
+        }
+
+        _log(message);
+    }
+
+    private static string Describe(IEnumerable<TopicPartition> partitions) =>
+        string.Join(", ", partitions.GroupBy(p => p.Topic).Select(g => $"{g.Key}[{string.Join(",", g.Select(p => p.Partition.Value).Order())}]"));
+}

@@ -1,0 +1,54 @@
+using Npgsql;
+
+namespace CareLake.Warehouse.Silver;
+
+/// <summary>A bronze row handed to silver: its place in the batch, its stream and its raw bytes.</summary>
+public readonly record struct SilverInput(int Index, string Stream, ReadOnlyMemory<byte> Payload, DateTimeOffset ReceivedAt);
+
+/// <summary>What a silver write did.</summary>
+public sealed class SilverOutcome
+{
+    public long Inserted { get; set; }
+    public long Alerts { get; set; }
+    public long Duplicates { get; set; }
+    public Dictionary<string, long> Quarantined { get; } = new(StringComparer.Ordinal);
+
+    public void Add(SilverOutcome other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        Inserted += other.Inserted;
+        Alerts += other.Alerts;
+        Duplicates += other.Duplicates;
+        foreach (var (reason, count) in other.Quarantined) Count(reason, count);
+    }
+
+    public void Count(string reason, long count = 1) =>
+        Quarantined[reason] = Quarantined.GetValueOrDefault(reason) + count;
+}
+
+/// <summary>Turns one stream's bronze rows into typed silver rows.</summary>
+public interface ISilverStage
+{
+    /// <summary>The stream (topic) this stage reads.</summary>
+    string Stream { get; }
+
+    /// <summary>Parses, validates and scores, without I/O; may run before the batch transaction opens.</summary>
+    ISilverBatch Prepare(IReadOnlyList<SilverInput> inputs);
+}
+
+/// <summary>A prepared silver batch, written inside the batch transaction once bronze ids are known.</summary>
+public interface ISilverBatch
+{
+    /// <summary>The patients whose gold rows this batch changes.</summary>
+    IReadOnlyCollection<string> Patients { get; }
+
+    int Count { get; }
+
+    Task<SilverOutcome> WriteAsync(NpgsqlConnection connection, IReadOnlyList<long> bronzeIds, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>The same work one record at a time, so that a record the database refuses can be isolated.</summary>
+    IEnumerable<ISilverBatch> OneByOne();
+
+    /// <summary>Quarantines a record the database refused (used with <see cref="OneByOne"/>).</summary>
+    Task QuarantineAsync(NpgsqlConnection connection, IReadOnlyList<long> bronzeIds, string message, DateTimeOffset now, CancellationToken cancellationToken);
+}
