@@ -39,6 +39,8 @@ public sealed class KafkaStreamWorker(KafkaWorkerSettings settings, BatchCommitt
     private readonly Dictionary<string, long> _lastLogged = new(StringComparer.Ordinal);
     private CommitPipeline? _pipeline;
     private long _lastActivity;
+    private long _started;
+    private volatile bool _everAssigned;
 
     public StreamStatistics Statistics { get; } = new();
 
@@ -63,7 +65,9 @@ public sealed class KafkaStreamWorker(KafkaWorkerSettings settings, BatchCommitt
             HeartbeatIntervalMs = (int)(settings.SessionTimeout ?? TimeSpan.FromSeconds(10)).TotalMilliseconds / 4,
             FetchWaitMaxMs = 50,
             QueuedMaxMessagesKbytes = 256 * 1024,
-            AllowAutoCreateTopics = false,
+            // Bronze keeps oversized messages too (silver quarantines them), so the consumer must be able to fetch them.
+            MaxPartitionFetchBytes = 16 << 20,
+            FetchMaxBytes = 64 << 20,
         };
 
         _pipeline = new CommitPipeline(committer, Statistics, capacity: 2, committed: OnCommitted, cancellationToken: cancellationToken);
@@ -78,6 +82,7 @@ public sealed class KafkaStreamWorker(KafkaWorkerSettings settings, BatchCommitt
         try
         {
             consumer.Subscribe(settings.Topics);
+            _started = Stopwatch.GetTimestamp();
             Touch();
             while (!cancellationToken.IsCancellationRequested)
             {
@@ -175,6 +180,7 @@ public sealed class KafkaStreamWorker(KafkaWorkerSettings settings, BatchCommitt
         }
 
         _log($"assigned {partitions.Count} partition(s): {Describe(partitions)}");
+        _everAssigned = true;
         Touch();
         return partitions.Select(tp => new TopicPartitionOffset(tp,
             stored.TryGetValue((tp.Topic, tp.Partition.Value), out var p) ? new Offset(p) : Offset.Beginning));
@@ -275,8 +281,15 @@ public sealed class KafkaStreamWorker(KafkaWorkerSettings settings, BatchCommitt
 
     private void Touch() => Interlocked.Exchange(ref _lastActivity, Stopwatch.GetTimestamp());
 
-    private bool IsIdle() => settings.UntilIdle is { } idle && _pipeline!.Pending == 0 &&
-        Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastActivity)) >= idle;
+    // Idle time counts once the group has given this worker its share (joining can take a session
+    // timeout when a crashed member is still registered); a group that never forms gives up later.
+    private bool IsIdle()
+    {
+        if (settings.UntilIdle is not { } idle || _pipeline!.Pending > 0) return false;
+        if (_everAssigned) return Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastActivity)) >= idle;
+        var session = settings.SessionTimeout ?? TimeSpan.FromSeconds(10);
+        return Stopwatch.GetElapsedTime(_started) >= idle + session + session + TimeSpan.FromSeconds(10);
+    }
 
     private void LogThrottled(string message)
     {

@@ -88,6 +88,8 @@ public sealed class LocalPostgres
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         if (!await IsRunningAsync(cancellationToken)) return;
+        // Pooled connections to this server would be broken after a restart.
+        NpgsqlConnection.ClearAllPools();
         var (code, output) = await PgCtlAsync(["-D", DataPath, "-m", "fast", "-w", "-t", "120", "stop"], cancellationToken);
         if (code != 0)
         {
@@ -100,7 +102,8 @@ public sealed class LocalPostgres
     {
         if (!await IsRunningAsync(cancellationToken)) return;
         NpgsqlConnection.ClearAllPools();
-        await using (var connection = new NpgsqlConnection(ConnectionString("postgres")))
+        var maintenance = new NpgsqlConnectionStringBuilder(ConnectionString("postgres")) { Pooling = false };
+        await using (var connection = new NpgsqlConnection(maintenance.ConnectionString))
         {
             await connection.OpenAsync(cancellationToken);
             await using var command = new NpgsqlCommand(
@@ -120,7 +123,8 @@ public sealed class LocalPostgres
 
     public async Task EnsureDatabaseAsync(string database, CancellationToken cancellationToken = default)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        var maintenance = new NpgsqlConnectionStringBuilder(ConnectionString("postgres")) { Pooling = false };
+        await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await DatabaseAdmin.CreateIfMissingAsync(connection, database, cancellationToken);
     }

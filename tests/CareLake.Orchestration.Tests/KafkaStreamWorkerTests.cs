@@ -1,0 +1,46 @@
+using CareLake.Core.Vitals;
+using CareLake.Ingest.Kafka;
+using CareLake.Orchestration.Streaming;
+using CareLake.Testing;
+using CareLake.Warehouse.Silver;
+using Npgsql;
+
+namespace CareLake.Orchestration.Tests;
+
+public class KafkaStreamWorkerTests
+{
+    [Fact]
+    public async Task Consumes_a_topic_into_the_warehouse_until_idle()
+    {
+        var connectionString = await TestDatabase.CreateAsync(nameof(Consumes_a_topic_into_the_warehouse_until_idle));
+        using var kafka = new MockKafkaCluster();
+        kafka.CreateTopic("patient_vitals", 6);
+        var feed = VitalsFeed.Create(count: 4000, patients: 300, seed: 11, dirtyRate: 0.05, start: DateTimeOffset.UtcNow.AddDays(-3));
+        KafkaTestProducer.Produce(kafka.BootstrapServers, "patient_vitals", feed);
+
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var worker = await RunWorkerAsync(dataSource, kafka.BootstrapServers, "group-a", batchMaxMessages: 500);
+
+        Assert.Equal(4000, worker.Statistics.Messages);
+        Assert.Equal(6, await Sql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM ingest.source_positions WHERE source = 'kafka'"));
+        await WarehouseAssert.MatchesAsync(connectionString, feed);
+
+        // Produced again later: only the new messages are read, from the stored positions.
+        var more = VitalsFeed.Create(count: 500, patients: 300, seed: 12, dirtyRate: 0, start: DateTimeOffset.UtcNow.AddDays(-1));
+        KafkaTestProducer.Produce(kafka.BootstrapServers, "patient_vitals", more);
+        var again = await RunWorkerAsync(dataSource, kafka.BootstrapServers, "group-b", batchMaxMessages: 500); // a new group: Kafka knows no offsets for it
+        Assert.Equal(500, again.Statistics.Messages);
+        await WarehouseAssert.MatchesAsync(connectionString, [.. feed, .. more]);
+    }
+
+    internal static async Task<KafkaStreamWorker> RunWorkerAsync(NpgsqlDataSource dataSource, string bootstrap, string group, int batchMaxMessages)
+    {
+        await using var committer = new BatchCommitter(dataSource, [new VitalSignsStage(new VitalSignsParser())], TimeProvider.System, "test-worker");
+        var settings = new KafkaWorkerSettings(bootstrap, group, ["patient_vitals"], "test-worker", batchMaxMessages,
+            UntilIdle: TimeSpan.FromSeconds(3), SessionTimeout: TimeSpan.FromSeconds(6));
+        var worker = new KafkaStreamWorker(settings, committer, dataSource, TimeProvider.System);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await worker.RunAsync(timeout.Token);
+        return worker;
+    }
+}

@@ -1,0 +1,53 @@
+using CareLake.Testing;
+using CareLake.Warehouse.Migrations;
+using CareLake.Warehouse.Postgres;
+using Npgsql;
+
+namespace CareLake.Warehouse.Tests;
+
+public class MigrationRunnerTests
+{
+    [Fact]
+    public async Task Migrations_apply_once_and_create_every_layer()
+    {
+        var connectionString = await TestDatabase.CreateAsync(nameof(Migrations_apply_once_and_create_every_layer));
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+
+        Assert.Empty(await MigrationRunner.ApplyAsync(dataSource)); // TestDatabase already migrated it
+        var tables = await Sql.RowsAsync(connectionString,
+            "SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_schema IN ('ingest','bronze','silver','gold') ORDER BY 1");
+        Assert.Equal(
+            ["bronze.raw_events", "gold.patient_risk_snapshot", "ingest.source_positions", "silver.clinical_alerts", "silver.duplicate_events", "silver.quarantine", "silver.vital_signs"],
+            tables.Select(r => (string)r[0]!));
+    }
+
+    [Fact]
+    public async Task Concurrent_starts_migrate_once()
+    {
+        var connectionString = await TestDatabase.CreateAsync(nameof(Concurrent_starts_migrate_once));
+        await using (var reset = NpgsqlDataSource.Create(connectionString))
+        {
+            await using var drop = reset.CreateCommand("DROP SCHEMA bronze, silver, gold, ingest, carelake CASCADE");
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var applied = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => MigrationRunner.ApplyAsync(dataSource)));
+
+        Assert.Equal(MigrationRunner.All.Count, applied.Sum(a => a.Count));
+    }
+
+    [Fact]
+    public async Task A_migration_changed_after_it_was_applied_is_refused()
+    {
+        var connectionString = await TestDatabase.CreateAsync(nameof(A_migration_changed_after_it_was_applied_is_refused));
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using (var tamper = dataSource.CreateCommand("UPDATE carelake.schema_migrations SET checksum = 'x' WHERE version = 1"))
+        {
+            await tamper.ExecuteNonQueryAsync();
+        }
+
+        var e = await Assert.ThrowsAsync<WarehouseException>(() => MigrationRunner.ApplyAsync(dataSource));
+        Assert.Contains("append-only", e.Message, StringComparison.Ordinal);
+    }
+}
