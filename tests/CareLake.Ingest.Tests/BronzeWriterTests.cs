@@ -44,17 +44,4 @@ public class BronzeWriterTests
         Assert.Equal(notUtf8, rows[1][8]); // kept exactly, even though it is not text
         Assert.Null(rows[1][9]);
     }
-
-    [Fact]
-    public async Task The_same_source_position_cannot_land_twice()
-    {
-        var connectionString = await TestDatabase.CreateAsync(nameof(The_same_source_position_cannot_land_twice));
-        var message = new RawMessage("kafka", "t", 0, 7, null, null, null, [1], null, DateTimeOffset.UtcNow);
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await BronzeWriter.WriteAsync(connection, [message], CancellationToken.None);
-
-        var e = await Assert.ThrowsAsync<PostgresException>(() => BronzeWriter.WriteAsync(connection, [message], CancellationToken.None));
-        Assert.Equal(PostgresErrorCodes.UniqueViolation, e.SqlState);
-    }
 }

@@ -83,8 +83,7 @@ public class FeedStreamWorkerTests
     private static async Task<StreamStatistics> RunAsync(NpgsqlDataSource dataSource, IEnumerable<RawMessage> messages, int batchMaxMessages)
     {
         var source = messages.FirstOrDefault()?.Source ?? "test";
-        await using var committer = new BatchCommitter(dataSource, [new VitalSignsStage(new VitalSignsParser())], TimeProvider.System, "test-worker");
-        var worker = new FeedStreamWorker(committer, dataSource, source, batchMaxMessages);
+        var worker = new FeedStreamWorker(new PipelineContext(dataSource, [new VitalSignsStage(new VitalSignsParser())], TimeProvider.System, _ => { }), source, "test-worker", batchMaxMessages);
         await worker.RunAsync(messages, CancellationToken.None);
         return worker.Statistics;
     }

@@ -35,10 +35,9 @@ public class KafkaStreamWorkerTests
 
     internal static async Task<KafkaStreamWorker> RunWorkerAsync(NpgsqlDataSource dataSource, string bootstrap, string group, int batchMaxMessages)
     {
-        await using var committer = new BatchCommitter(dataSource, [new VitalSignsStage(new VitalSignsParser())], TimeProvider.System, "test-worker");
         var settings = new KafkaWorkerSettings(bootstrap, group, ["patient_vitals"], "test-worker", batchMaxMessages,
             UntilIdle: TimeSpan.FromSeconds(3), SessionTimeout: TimeSpan.FromSeconds(6));
-        var worker = new KafkaStreamWorker(settings, committer, dataSource, TimeProvider.System);
+        var worker = new KafkaStreamWorker(settings, new PipelineContext(dataSource, [new VitalSignsStage(new VitalSignsParser())], TimeProvider.System, _ => { }));
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await worker.RunAsync(timeout.Token);
         return worker;

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
+using CareLake.Core.Configuration;
+using CareLake.Core.Parsing;
 using CareLake.Core.Vitals;
 using CareLake.Orchestration.Streaming;
 using CareLake.Warehouse.Silver;
@@ -43,14 +45,11 @@ public static class StreamCommand
             var id = parseResult.GetValue(workerId) ?? $"{Environment.MachineName}-{Environment.ProcessId}";
             var selectedTopics = parseResult.GetValue(topics) is { Length: > 0 } t ? t : options.KafkaTopics.ToArray();
             await using var warehouse = await Warehouse.Postgres.Warehouse.OpenAsync(options, CliContext.Log, context.Stopping);
-            await using var committer = new BatchCommitter(warehouse.DataSource,
-                [new VitalSignsStage(new VitalSignsParser(payloadLimits: new Core.Parsing.PayloadLimits(options.MaxPayloadBytes)))],
-                context.Time, id, CliContext.Log);
             var settings = new KafkaWorkerSettings(options.KafkaBootstrap, parseResult.GetValue(group) ?? options.KafkaGroup, selectedTopics, id,
                 options.BatchMaxMessages, options.BatchMaxBytes, TimeSpan.FromMilliseconds(options.BatchMaxDelayMs),
                 parseResult.GetValue(untilIdle) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
-                TimeSpan.FromMilliseconds(options.KafkaSessionTimeoutMs));
-            var worker = new KafkaStreamWorker(settings, committer, warehouse.DataSource, context.Time, CliContext.Log);
+                TimeSpan.FromMilliseconds(options.KafkaSessionTimeoutMs), options.CommitLanes);
+            var worker = new KafkaStreamWorker(settings, Pipeline(warehouse, options, context));
 
             CliContext.Log($"worker {id} joining group {settings.GroupId} on {settings.BootstrapServers} for {string.Join(", ", selectedTopics)}");
             var started = Stopwatch.GetTimestamp();
@@ -69,6 +68,13 @@ public static class StreamCommand
         });
         return command;
     }
+
+    /// <summary>The silver stages and the rest of what a worker writes with, from the options.</summary>
+    internal static PipelineContext Pipeline(Warehouse.Postgres.Warehouse warehouse, CareLakeOptions options, CliContext context) =>
+        new(warehouse.DataSource,
+            [new VitalSignsStage(new VitalSignsParser(payloadLimits: new PayloadLimits(options.MaxPayloadBytes)))],
+            context.Time,
+            CliContext.Log);
 
     internal static async Task ShowProgressAsync(StreamStatistics statistics, Task run)
     {

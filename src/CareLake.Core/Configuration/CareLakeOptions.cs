@@ -43,6 +43,13 @@ public sealed record CareLakeOptions
     [JsonPropertyName("batch_max_messages")]
     public int BatchMaxMessages { get; init; } = 20_000;
 
+    /// <summary>
+    /// Micro-batches a worker commits in parallel, each on its own database connection and owning a share
+    /// of the partitions. Default 2. Environment: <c>CARELAKE_COMMIT_LANES</c>.
+    /// </summary>
+    [JsonPropertyName("commit_lanes")]
+    public int CommitLanes { get; init; } = 2;
+
     /// <summary>Largest payload volume of one micro-batch, in bytes. Default 32 MiB. Environment: <c>CARELAKE_BATCH_MAX_BYTES</c>.</summary>
     [JsonPropertyName("batch_max_bytes")]
     public long BatchMaxBytes { get; init; } = 32L << 20;
@@ -104,6 +111,7 @@ public sealed record CareLakeOptions
             KafkaTopics = Env("CARELAKE_KAFKA_TOPICS")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? options.KafkaTopics,
             DataDirectory = Env("CARELAKE_DATA_DIR") ?? options.DataDirectory,
             BatchMaxMessages = EnvInt("CARELAKE_BATCH_MAX_MESSAGES") ?? options.BatchMaxMessages,
+            CommitLanes = EnvInt("CARELAKE_COMMIT_LANES") ?? options.CommitLanes,
             BatchMaxBytes = EnvInt("CARELAKE_BATCH_MAX_BYTES") ?? options.BatchMaxBytes,
             BatchMaxDelayMs = EnvInt("CARELAKE_BATCH_MAX_DELAY_MS") ?? options.BatchMaxDelayMs,
             MaxPayloadBytes = EnvInt("CARELAKE_MAX_PAYLOAD_BYTES") ?? options.MaxPayloadBytes,
@@ -137,6 +145,7 @@ public sealed record CareLakeOptions
     public void Validate()
     {
         Require(BatchMaxMessages is >= 1 and <= 1_000_000, "batch_max_messages must be 1–1,000,000");
+        Require(CommitLanes is >= 1 and <= 16, "commit_lanes must be 1–16");
         Require(BatchMaxBytes >= 1 << 20, "batch_max_bytes must be at least 1 MiB");
         Require(BatchMaxDelayMs is >= 1 and <= 60_000, "batch_max_delay_ms must be 1–60,000");
         Require(MaxPayloadBytes >= 1024, "max_payload_bytes must be at least 1 KiB");

@@ -18,8 +18,8 @@ public sealed record PreparedBatch(
 /// <summary>
 /// Commits one micro-batch in one PostgreSQL transaction: advance the source positions (compare-and-set,
 /// first, so its row locks fence off other workers), land the messages in bronze (binary COPY), write
-/// silver (rows, alerts, duplicates, quarantine) and refresh gold for the patients touched. Either all
-/// of it commits, or none of it and the batch is read again.
+/// silver (rows, alerts, duplicates, quarantine) and queue the patients touched for the gold refresher.
+/// Either all of it commits, or none of it and the batch is read again.
 /// </summary>
 public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISilverStage> stages, TimeProvider time, string workerId, Action<string>? log = null) : IAsyncDisposable
 {
@@ -55,12 +55,18 @@ public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISil
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(statistics);
         var safeMode = false;
+        var races = 0;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 var connection = await ConnectionAsync(cancellationToken);
                 return await CommitOnceAsync(connection, batch, safeMode, cancellationToken);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && ++races <= 3)
+            {
+                // Another worker committed one of this batch's event_ids since silver looked: the retry sees it as a duplicate.
+                _log($"batch raced another worker on {e.ConstraintName}; retrying");
             }
             catch (PostgresException e) when (!safeMode && IsDataError(e))
             {
@@ -123,7 +129,7 @@ public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISil
             }
         }
 
-        await PatientRiskSnapshotModel.RefreshAsync(connection, patients, now, cancellationToken);
+        await PatientRiskSnapshotModel.QueueAsync(connection, patients, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return outcome;
     }

@@ -1,18 +1,23 @@
 using System.Threading.Channels;
+using CareLake.Ingest.Bronze;
 using CareLake.Ingest.Positions;
 
 namespace CareLake.Orchestration.Streaming;
 
+/// <summary>A closed micro-batch as the source read it: messages and the position range per partition.</summary>
+public sealed record RawBatch(string Source, IReadOnlyList<RawMessage> Messages, IReadOnlyCollection<PositionAdvance> Advances);
+
 /// <summary>
-/// Overlaps reading with committing: a source thread prepares the next micro-batch while this
-/// pipeline's writer commits the previous one. Batches carry the reader's generation; after a position
-/// conflict the reader starts a new generation and batches of older generations are dropped unread.
+/// One commit lane: a writer that prepares (parses, scores) and commits the micro-batches handed to it,
+/// in order, on its own database connection, while the source goes on reading. Batches carry the
+/// reader's generation; after a position conflict the reader starts a new generation and batches of
+/// older generations are dropped unread.
 /// </summary>
 public sealed class CommitPipeline : IAsyncDisposable
 {
     private readonly BatchCommitter _committer;
     private readonly StreamStatistics _statistics;
-    private readonly Channel<(long Generation, PreparedBatch Batch)> _channel;
+    private readonly Channel<(long Generation, RawBatch Batch)> _channel;
     private readonly Task _writer;
     private readonly CancellationTokenSource _stop = new();
     private long _generation;
@@ -20,13 +25,13 @@ public sealed class CommitPipeline : IAsyncDisposable
     private volatile Exception? _failure;
     private volatile bool _conflicted;
 
-    /// <param name="committed">Called on the writer thread after each commit with the positions it made durable.</param>
+    /// <param name="committed">Called on the writer thread after each commit with the batch it made durable.</param>
     public CommitPipeline(BatchCommitter committer, StreamStatistics statistics, int capacity = 2,
-        Action<PreparedBatch>? committed = null, CancellationToken cancellationToken = default)
+        Action<RawBatch>? committed = null, CancellationToken cancellationToken = default)
     {
         _committer = committer;
         _statistics = statistics;
-        _channel = Channel.CreateBounded<(long, PreparedBatch)>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
+        _channel = Channel.CreateBounded<(long, RawBatch)>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
         var token = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token).Token;
         _writer = Task.Run(() => WriteLoopAsync(committed, token), CancellationToken.None);
     }
@@ -34,13 +39,10 @@ public sealed class CommitPipeline : IAsyncDisposable
     /// <summary>The batches handed over and not yet committed or dropped.</summary>
     public int Pending => Volatile.Read(ref _pending);
 
-    /// <summary>True once a batch was refused because another worker owns a partition; cleared by <see cref="StartNewGeneration"/>.</summary>
+    /// <summary>True once a batch was refused because another worker owns a partition; cleared by <see cref="StartNewGenerationAsync"/>.</summary>
     public bool Conflicted => _conflicted;
 
-    /// <summary>A failure that stopped the writer (the database refusing work in a way retrying cannot fix).</summary>
-    public Exception? Failure => _failure;
-
-    public async ValueTask SubmitAsync(PreparedBatch batch, CancellationToken cancellationToken)
+    public async ValueTask SubmitAsync(RawBatch batch, CancellationToken cancellationToken)
     {
         ThrowIfFailed();
         Interlocked.Increment(ref _pending);
@@ -75,12 +77,13 @@ public sealed class CommitPipeline : IAsyncDisposable
         _conflicted = false;
     }
 
+    /// <exception cref="InvalidOperationException">The writer stopped on a failure that retrying cannot fix.</exception>
     public void ThrowIfFailed()
     {
         if (_failure is { } failure) throw new InvalidOperationException($"The batch writer stopped: {failure.Message}", failure);
     }
 
-    private async Task WriteLoopAsync(Action<PreparedBatch>? committed, CancellationToken cancellationToken)
+    private async Task WriteLoopAsync(Action<RawBatch>? committed, CancellationToken cancellationToken)
     {
         try
         {
@@ -89,8 +92,9 @@ public sealed class CommitPipeline : IAsyncDisposable
                 try
                 {
                     if (generation != Volatile.Read(ref _generation)) continue;
-                    var outcome = await _committer.CommitAsync(batch, _statistics, cancellationToken);
-                    _statistics.AddBatch(batch.Messages.Count, batch.Bytes, outcome);
+                    var prepared = _committer.Prepare(batch.Source, batch.Messages, batch.Advances);
+                    var outcome = await _committer.CommitAsync(prepared, _statistics, cancellationToken);
+                    _statistics.AddBatch(batch.Messages.Count, prepared.Bytes, outcome);
                     committed?.Invoke(batch);
                 }
                 catch (PositionConflictException)
@@ -109,7 +113,7 @@ public sealed class CommitPipeline : IAsyncDisposable
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
-#pragma warning disable CA1031 // Reported to the reader thread through Failure.
+#pragma warning disable CA1031 // Reported to the reader thread through ThrowIfFailed.
         catch (Exception e)
 #pragma warning restore CA1031
         {
@@ -130,6 +134,7 @@ public sealed class CommitPipeline : IAsyncDisposable
             await _stop.CancelAsync();
         }
 
+        await _committer.DisposeAsync();
         _stop.Dispose();
     }
 }

@@ -8,6 +8,7 @@ using Npgsql;
 namespace CareLake.Orchestration.Streaming;
 
 /// <summary>Settings of one Kafka stream worker.</summary>
+/// <param name="CommitLanes">Micro-batches committed in parallel, each lane on its own connection and owning a share of the partitions.</param>
 /// <param name="UntilIdle">Stop cleanly once nothing new has arrived for this long; null runs until cancelled.</param>
 /// <param name="SessionTimeout">How long the group waits for a silent worker before moving its partitions.</param>
 public sealed record KafkaWorkerSettings(
@@ -19,40 +20,65 @@ public sealed record KafkaWorkerSettings(
     long BatchMaxBytes = 32L << 20,
     TimeSpan? BatchMaxDelay = null,
     TimeSpan? UntilIdle = null,
-    TimeSpan? SessionTimeout = null);
+    TimeSpan? SessionTimeout = null,
+    int CommitLanes = 2);
 
 /// <summary>
 /// One member of the Kafka consumer group: consumes its partitions into micro-batches and commits each
 /// through <see cref="BatchCommitter"/>. Source positions live in PostgreSQL, not in Kafka: on every
 /// assignment the worker seeks to the stored position, and a batch commits only if its partitions'
 /// positions are still where this worker read them, so a rebalance or a crash neither loses nor doubles
-/// a message. Offsets are also stored back to Kafka after each commit, for lag monitoring only.
+/// a message. Partitions are spread over parallel commit lanes (a partition always uses the same lane,
+/// so its batches commit in order). Offsets are also stored back to Kafka after each commit, for lag
+/// monitoring only.
 /// </summary>
-public sealed class KafkaStreamWorker(KafkaWorkerSettings settings, BatchCommitter committer, NpgsqlDataSource dataSource, TimeProvider time, Action<string>? log = null)
+public sealed class KafkaStreamWorker(KafkaWorkerSettings settings, PipelineContext pipeline)
 {
     public const string SourceName = "kafka";
 
-    private readonly Action<string> _log = log ?? (_ => { });
     private readonly Dictionary<TopicPartition, long?> _owned = [];
     private readonly ConcurrentQueue<TopicPartitionOffset> _durable = new();
-    private readonly MicroBatch _batch = new();
     private readonly Dictionary<string, long> _lastLogged = new(StringComparer.Ordinal);
-    private CommitPipeline? _pipeline;
+    private readonly Action<string> _log = pipeline.Log;
+    private (MicroBatch Batch, CommitPipeline Pipeline)[] _lanes = [];
     private long _lastActivity;
     private long _started;
     private volatile bool _everAssigned;
+
+    /// <summary>How long a stopping worker may take to commit what it read before it gives up on it.</summary>
+    public static TimeSpan GracefulStopTimeout { get; } = TimeSpan.FromSeconds(30);
 
     public StreamStatistics Statistics { get; } = new();
 
     /// <summary>The partitions this worker owns right now.</summary>
     public IReadOnlyCollection<TopicPartition> Assignment { get { lock (_owned) return _owned.Keys.ToList(); } }
 
-    public Task RunAsync(CancellationToken cancellationToken) =>
-        Task.Factory.StartNew(() => Run(cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    /// <param name="cancellationToken">Stops reading; what was read is still committed (for up to <see cref="GracefulStopTimeout"/>).</param>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var gold = pipeline.CreateGoldRefresher();
+        using var stopGold = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var refreshing = gold.RunAsync(stopGold.Token);
+        // Commit lanes outlive the stop request so that a graceful stop commits what was read.
+        using var hardStop = new CancellationTokenSource();
+        using var escalate = cancellationToken.Register(() => hardStop.CancelAfter(GracefulStopTimeout));
+        try
+        {
+            await Task.Factory.StartNew(() => Consume(cancellationToken, hardStop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+        finally
+        {
+            await stopGold.CancelAsync();
+            await refreshing;
+        }
 
-    private void Run(CancellationToken cancellationToken)
+        await gold.DrainAsync(CancellationToken.None);
+    }
+
+    private void Consume(CancellationToken cancellationToken, CancellationToken hardStop)
     {
         var maxDelay = settings.BatchMaxDelay ?? TimeSpan.FromMilliseconds(200);
+        var session = settings.SessionTimeout ?? TimeSpan.FromSeconds(10);
         var config = new ConsumerConfig
         {
             BootstrapServers = settings.BootstrapServers,
@@ -61,16 +87,18 @@ public sealed class KafkaStreamWorker(KafkaWorkerSettings settings, BatchCommitt
             EnableAutoCommit = true,
             EnableAutoOffsetStore = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
-            SessionTimeoutMs = (int)(settings.SessionTimeout ?? TimeSpan.FromSeconds(10)).TotalMilliseconds,
-            HeartbeatIntervalMs = (int)(settings.SessionTimeout ?? TimeSpan.FromSeconds(10)).TotalMilliseconds / 4,
-            FetchWaitMaxMs = 50,
+            SessionTimeoutMs = (int)session.TotalMilliseconds,
+            HeartbeatIntervalMs = (int)session.TotalMilliseconds / 4,
+            FetchWaitMaxMs = 10,
             QueuedMaxMessagesKbytes = 256 * 1024,
             // Bronze keeps oversized messages too (silver quarantines them), so the consumer must be able to fetch them.
             MaxPartitionFetchBytes = 16 << 20,
             FetchMaxBytes = 64 << 20,
         };
 
-        _pipeline = new CommitPipeline(committer, Statistics, capacity: 2, committed: OnCommitted, cancellationToken: cancellationToken);
+        _lanes = Enumerable.Range(0, Math.Max(1, settings.CommitLanes))
+            .Select(_ => (new MicroBatch(), new CommitPipeline(pipeline.CreateCommitter(settings.WorkerId), Statistics, capacity: 2, committed: OnCommitted, cancellationToken: hardStop)))
+            .ToArray();
         using var consumer = new ConsumerBuilder<byte[], byte[]>(config)
             .SetPartitionsAssignedHandler((c, partitions) => OnAssigned(partitions, cancellationToken))
             .SetPartitionsRevokedHandler((c, partitions) => OnRevoked(c, partitions.Select(p => p.TopicPartition), cancellationToken))
@@ -86,54 +114,56 @@ public sealed class KafkaStreamWorker(KafkaWorkerSettings settings, BatchCommitt
             Touch();
             while (!cancellationToken.IsCancellationRequested)
             {
-                _pipeline.ThrowIfFailed();
-                if (_pipeline.Conflicted) Reset(consumer, cancellationToken);
+                foreach (var open in _lanes) open.Pipeline.ThrowIfFailed();
+                if (_lanes.Any(l => l.Pipeline.Conflicted)) Reset(consumer, cancellationToken);
                 StoreDurableOffsets(consumer);
 
-                var result = consumer.Consume(_batch.IsEmpty ? TimeSpan.FromMilliseconds(100) : TimeSpan.Zero);
+                var anyOpen = _lanes.Any(l => !l.Batch.IsEmpty);
+                var result = consumer.Consume(anyOpen ? TimeSpan.Zero : TimeSpan.FromMilliseconds(100));
                 if (result is null)
                 {
-                    if (!_batch.IsEmpty) Flush(cancellationToken);
+                    // Nothing more is ready: close what is open rather than wait, so light load sees low latency.
+                    if (anyOpen) FlushAll(cancellationToken);
                     else if (IsIdle()) break;
                     continue;
                 }
 
                 if (result.IsPartitionEOF) continue;
                 Touch();
-                Accept(result);
-                if (_batch.Count >= settings.BatchMaxMessages || _batch.Bytes >= settings.BatchMaxBytes ||
-                    Stopwatch.GetElapsedTime(_batch.OpenedAtTicks) >= maxDelay)
+                if (Accept(result) is { } l && (l.Batch.Count >= settings.BatchMaxMessages || l.Batch.Bytes >= settings.BatchMaxBytes ||
+                    Stopwatch.GetElapsedTime(l.Batch.OpenedAtTicks) >= maxDelay))
                 {
-                    Flush(cancellationToken);
+                    Flush(l, cancellationToken);
                 }
             }
 
-            Flush(CancellationToken.None);
-            _pipeline.DrainAsync(CancellationToken.None).GetAwaiter().GetResult();
+            FlushAll(hardStop);
+            DrainAll(hardStop);
             StoreDurableOffsets(consumer);
             consumer.Close();
         }
         finally
         {
-            _pipeline.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            foreach (var lane in _lanes) lane.Pipeline.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
     }
 
-    private void Accept(ConsumeResult<byte[], byte[]> result)
+    private (MicroBatch Batch, CommitPipeline Pipeline)? Accept(ConsumeResult<byte[], byte[]> result)
     {
         var tp = result.TopicPartition;
         long? expected;
         lock (_owned)
         {
-            if (!_owned.TryGetValue(tp, out expected)) return; // not ours (any more)
+            if (!_owned.TryGetValue(tp, out expected)) return null; // not ours (any more)
         }
 
+        var lane = _lanes[LaneOf(tp)];
         var offset = result.Offset.Value;
-        var next = _batch.TryGetNext(tp.Topic, tp.Partition.Value, out var inBatch) ? inBatch : expected;
+        var next = lane.Batch.TryGetNext(tp.Topic, tp.Partition.Value, out var inBatch) ? inBatch : expected;
         if (next is { } n && offset < n)
         {
             Statistics.AddSkipped(); // already in bronze: delivered again after a seek or rebalance
-            return;
+            return null;
         }
 
         var message = result.Message;
@@ -151,16 +181,35 @@ public sealed class KafkaStreamWorker(KafkaWorkerSettings settings, BatchCommitt
         }
 
         DateTimeOffset? timestamp = message.Timestamp.Type == TimestampType.NotAvailable ? null : new DateTimeOffset(message.Timestamp.UtcDateTime, TimeSpan.Zero);
-        _batch.Add(new RawMessage(SourceName, tp.Topic, tp.Partition.Value, offset, message.Key, headerKeys, headerValues,
-            message.Value ?? [], timestamp, time.GetUtcNow()), expected, Stopwatch.GetTimestamp());
+        lane.Batch.Add(new RawMessage(SourceName, tp.Topic, tp.Partition.Value, offset, message.Key, headerKeys, headerValues,
+            message.Value ?? [], timestamp, pipeline.Time.GetUtcNow()), expected, Stopwatch.GetTimestamp());
+        return lane;
     }
 
-    private void Flush(CancellationToken cancellationToken)
+    private int LaneOf(TopicPartition tp) => (int)((uint)(tp.Partition.Value + StableHash(tp.Topic)) % (uint)_lanes.Length);
+
+    private static int StableHash(string s)
     {
-        if (_batch.IsEmpty) return;
-        var (messages, advances) = _batch.Take();
-        var prepared = committer.Prepare(SourceName, messages, advances);
-        _pipeline!.SubmitAsync(prepared, cancellationToken).AsTask().GetAwaiter().GetResult();
+        var h = 17;
+        foreach (var c in s) h = unchecked(h * 31 + c);
+        return h;
+    }
+
+    private void FlushAll(CancellationToken cancellationToken)
+    {
+        foreach (var lane in _lanes) Flush(lane, cancellationToken);
+    }
+
+    private void DrainAll(CancellationToken cancellationToken)
+    {
+        foreach (var lane in _lanes) lane.Pipeline.DrainAsync(cancellationToken).GetAwaiter().GetResult();
+    }
+
+    private void Flush((MicroBatch Batch, CommitPipeline Pipeline) lane, CancellationToken cancellationToken)
+    {
+        if (lane.Batch.IsEmpty) return;
+        var (messages, advances) = lane.Batch.Take();
+        lane.Pipeline.SubmitAsync(new RawBatch(SourceName, messages, advances), cancellationToken).AsTask().GetAwaiter().GetResult();
         lock (_owned)
         {
             foreach (var a in advances)
@@ -192,13 +241,13 @@ public sealed class KafkaStreamWorker(KafkaWorkerSettings settings, BatchCommitt
         // Commit what was read from these partitions before another worker starts on them.
         try
         {
-            Flush(cancellationToken);
-            _pipeline!.DrainAsync(cancellationToken).GetAwaiter().GetResult();
+            FlushAll(cancellationToken);
+            DrainAll(cancellationToken);
             StoreDurableOffsets(consumer);
         }
         catch (OperationCanceledException)
         {
-            _batch.Clear();
+            foreach (var lane in _lanes) lane.Batch.Clear();
         }
 
         lock (_owned)
@@ -213,8 +262,12 @@ public sealed class KafkaStreamWorker(KafkaWorkerSettings settings, BatchCommitt
     // After a refused batch: drop what is queued, re-read the stored positions and seek to them.
     private void Reset(IConsumer<byte[], byte[]> consumer, CancellationToken cancellationToken)
     {
-        _batch.Clear();
-        _pipeline!.StartNewGenerationAsync(cancellationToken).GetAwaiter().GetResult();
+        foreach (var lane in _lanes)
+        {
+            lane.Batch.Clear();
+            lane.Pipeline.StartNewGenerationAsync(cancellationToken).GetAwaiter().GetResult();
+        }
+
         List<TopicPartition> owned;
         lock (_owned) owned = _owned.Keys.ToList();
         var stored = ReadPositions(owned, cancellationToken);
@@ -241,7 +294,7 @@ public sealed class KafkaStreamWorker(KafkaWorkerSettings settings, BatchCommitt
         {
             try
             {
-                return SourcePositions.ReadAsync(dataSource, SourceName, partitions.Select(tp => (tp.Topic, tp.Partition.Value)), cancellationToken)
+                return SourcePositions.ReadAsync(pipeline.DataSource, SourceName, partitions.Select(tp => (tp.Topic, tp.Partition.Value)), cancellationToken)
                     .GetAwaiter().GetResult();
             }
             catch (NpgsqlException e) when (!cancellationToken.IsCancellationRequested)
@@ -253,7 +306,7 @@ public sealed class KafkaStreamWorker(KafkaWorkerSettings settings, BatchCommitt
         }
     }
 
-    private void OnCommitted(PreparedBatch batch)
+    private void OnCommitted(RawBatch batch)
     {
         foreach (var a in batch.Advances) _durable.Enqueue(new TopicPartitionOffset(a.Stream, a.Partition, a.Next));
     }
@@ -285,7 +338,7 @@ public sealed class KafkaStreamWorker(KafkaWorkerSettings settings, BatchCommitt
     // timeout when a crashed member is still registered); a group that never forms gives up later.
     private bool IsIdle()
     {
-        if (settings.UntilIdle is not { } idle || _pipeline!.Pending > 0) return false;
+        if (settings.UntilIdle is not { } idle || _lanes.Any(l => l.Pipeline.Pending > 0)) return false;
         if (_everAssigned) return Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastActivity)) >= idle;
         var session = settings.SessionTimeout ?? TimeSpan.FromSeconds(10);
         return Stopwatch.GetElapsedTime(_started) >= idle + session + session + TimeSpan.FromSeconds(10);
@@ -304,5 +357,26 @@ public sealed class KafkaStreamWorker(KafkaWorkerSettings settings, BatchCommitt
     }
 
     private static string Describe(IEnumerable<TopicPartition> partitions) =>
-        string.Join(", ", partitions.GroupBy(p => p.Topic).Select(g => $"{g.Key}[{string.Join(",", g.Select(p => p.Partition.Value).Order())}]"));
+        string.Join(", ", partitions.GroupBy(p => p.Topic).Select(g => $"{g.Key}[{Ranges(g.Select(p => p.Partition.Value))}]"));
+
+    // 0,1,2,3,7 → "0-3,7"
+    private static string Ranges(IEnumerable<int> values)
+    {
+        var parts = new List<string>();
+        int? start = null, previous = null;
+        foreach (var v in values.Order())
+        {
+            if (previous is { } p && v == p + 1)
+            {
+                previous = v;
+                continue;
+            }
+
+            if (start is { } s) parts.Add(s == previous ? $"{s}" : $"{s}-{previous}");
+            start = previous = v;
+        }
+
+        if (start is { } last) parts.Add(last == previous ? $"{last}" : $"{last}-{previous}");
+        return string.Join(",", parts);
+    }
 }

@@ -3,37 +3,64 @@ using Npgsql;
 namespace CareLake.Warehouse.Gold;
 
 /// <summary>
-/// Maintains <c>gold.patient_risk_snapshot</c> incrementally: after each batch, only the patients it
-/// touched are recomputed from silver (Gold/patient_risk_snapshot.sql).
+/// Maintains <c>gold.patient_risk_snapshot</c> incrementally. A batch that changes a patient's silver
+/// rows queues the patient in <c>gold.pending_patients</c> (same transaction); the refresher claims
+/// queued patients and recomputes only their rows from silver (Gold/patient_risk_snapshot.sql).
 /// </summary>
 public static class PatientRiskSnapshotModel
 {
-    // Patients hash into this many advisory-lock buckets; a batch locks its buckets in order, so two
-    // transactions never recompute one patient at once even if a producer spreads a patient over partitions.
-    private const int LockBuckets = 1024;
-    private const int LockClass = 0x676f6c64; // "gold"
+    /// <summary>Queues patients for a refresh, inside the caller's batch transaction.</summary>
+    public static async Task QueueAsync(NpgsqlConnection connection, IReadOnlyCollection<string> patients, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(patients);
+        if (patients.Count == 0) return;
+        await using var command = new NpgsqlCommand("INSERT INTO gold.pending_patients (patient_id) SELECT unnest($1::text[])", connection);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = patients.ToArray() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> queue entries, oldest first (skipping any another refresher
+    /// holds), and recomputes their patients' rows, in one transaction.
+    /// </summary>
+    /// <returns>How many queue entries were drained; 0 when the queue was empty.</returns>
+    public static async Task<int> RefreshPendingAsync(NpgsqlDataSource dataSource, DateTimeOffset now, int limit = 5_000, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var patients = new HashSet<string>(StringComparer.Ordinal);
+        var claimed = 0;
+        await using (var claim = new NpgsqlCommand("""
+            DELETE FROM gold.pending_patients
+             WHERE id IN (SELECT id FROM gold.pending_patients ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+            RETURNING patient_id
+            """, connection))
+        {
+            claim.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                patients.Add(reader.GetString(0));
+                claimed++;
+            }
+        }
+
+        if (claimed == 0) return 0;
+        await RefreshAsync(connection, patients, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return claimed;
+    }
+
+    /// <summary>Recomputes the given patients' rows from silver.</summary>
     public static async Task RefreshAsync(NpgsqlConnection connection, IReadOnlyCollection<string> patients, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(patients);
         if (patients.Count == 0) return;
-        var ids = patients.ToArray();
-        await using var batch = new NpgsqlBatch(connection)
-        {
-            BatchCommands =
-            {
-                new NpgsqlBatchCommand($"""
-                    SELECT pg_advisory_xact_lock({LockClass}, b)
-                      FROM (SELECT DISTINCT abs(hashtext(p) % {LockBuckets}) AS b FROM unnest($1::text[]) AS p) AS buckets
-                     ORDER BY b
-                    """) { Parameters = { new NpgsqlParameter<string[]> { TypedValue = ids } } },
-                new NpgsqlBatchCommand(SqlResources.Warehouse.Load("Gold/patient_risk_snapshot.sql"))
-                {
-                    Parameters = { new NpgsqlParameter<string[]> { TypedValue = ids }, new NpgsqlParameter<DateTimeOffset> { TypedValue = now } },
-                },
-            },
-        };
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(SqlResources.Warehouse.Load("Gold/patient_risk_snapshot.sql"), connection);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = patients.ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Recomputes every patient's row from silver (the table is a pure function of silver).</summary>
@@ -54,7 +81,7 @@ public static class PatientRiskSnapshotModel
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        foreach (var chunk in patients.Chunk(5000))
+        foreach (var chunk in patients.Chunk(10_000))
         {
             await RefreshAsync(connection, chunk, now, cancellationToken);
         }

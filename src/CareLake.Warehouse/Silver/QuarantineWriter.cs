@@ -5,7 +5,7 @@ namespace CareLake.Warehouse.Silver;
 /// <summary>A record that cannot enter silver, and why.</summary>
 public readonly record struct QuarantineEntry(int Index, string Stream, string? EventId, string ReasonCode, string Message, string? Field);
 
-/// <summary>A repeat of an event already seen; <see cref="FirstIndex"/> is the original's place in the same batch.</summary>
+/// <summary>A repeat of an event already seen; <see cref="FirstIndex"/> is the original's place in the same batch (-1 when it is from an earlier batch).</summary>
 public readonly record struct DuplicateEntry(int Index, string Stream, string EventId, int FirstIndex);
 
 /// <summary>Writes quarantine and duplicate rows, idempotently (keyed by bronze id), inside the batch transaction.</summary>
@@ -33,7 +33,8 @@ public static class QuarantineWriter
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public static async Task WriteDuplicatesAsync(NpgsqlConnection connection, IReadOnlyCollection<DuplicateEntry> entries, IReadOnlyList<long> bronzeIds, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <param name="entries">Each repeat with the bronze id of the original it repeats (null when the original is not visible).</param>
+    public static async Task WriteDuplicatesAsync(NpgsqlConnection connection, IReadOnlyCollection<(DuplicateEntry Entry, long? OriginalBronzeId)> entries, IReadOnlyList<long> bronzeIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(bronzeIds);
@@ -44,10 +45,10 @@ public static class QuarantineWriter
               FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS d(bronze_id, stream, event_id, original)
             ON CONFLICT (bronze_id) DO NOTHING
             """, connection);
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = entries.Select(e => bronzeIds[e.Index]).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = entries.Select(e => e.Stream).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = entries.Select(e => e.EventId).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = entries.Select(e => bronzeIds[e.FirstIndex]).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = entries.Select(e => bronzeIds[e.Entry.Index]).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = entries.Select(e => e.Entry.Stream).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = entries.Select(e => e.Entry.EventId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<long?[]> { TypedValue = entries.Select(e => e.OriginalBronzeId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -15,7 +15,9 @@ public sealed record ScoredVitalSigns(int Index, VitalSigns Vitals, News2Result 
 /// </summary>
 public sealed class VitalSignsStage(VitalSignsParser parser) : ISilverStage
 {
-    public string Stream => Topics.PatientVitals;
+    internal const string StreamName = Topics.PatientVitals;
+
+    public string Stream => StreamName;
 
     public ISilverBatch Prepare(IReadOnlyList<SilverInput> inputs)
     {
@@ -64,40 +66,53 @@ public sealed class VitalSignsStage(VitalSignsParser parser) : ISilverStage
 
 internal sealed class VitalSignsBatch(List<ScoredVitalSigns> rows, List<QuarantineEntry> quarantine, List<DuplicateEntry> duplicates) : ISilverBatch
 {
-    private const string Copy = """
-        COPY pg_temp.silver_vital_signs_stage (
+    private const string CopyRows = """
+        COPY silver.vital_signs (
             event_id, bronze_id, patient_id, encounter_id, device_id, source_system, occurred_at, measured_at,
             heart_rate, respiratory_rate, spo2, spo2_scale, on_supplemental_oxygen, systolic_bp, diastolic_bp,
             temperature_c, temperature_unit_received, consciousness, news2_score, news2_band, news2_complete,
-            rr_score, spo2_score, oxygen_score, sbp_score, hr_score, consciousness_score, temperature_score, processed_at,
-            alert_kind, alert_severity, alert_reason) FROM STDIN (FORMAT BINARY)
+            rr_score, spo2_score, oxygen_score, sbp_score, hr_score, consciousness_score, temperature_score, processed_at)
+        FROM STDIN (FORMAT BINARY)
+        """;
+
+    private const string CopyAlerts = """
+        COPY silver.clinical_alerts (event_id, bronze_id, patient_id, encounter_id, kind, severity, news2_score, reason, measured_at, raised_at)
+        FROM STDIN (FORMAT BINARY)
         """;
 
     public IReadOnlyCollection<string> Patients { get; } = rows.Select(r => r.Vitals.PatientId).ToHashSet(StringComparer.Ordinal);
 
     public int Count => rows.Count + quarantine.Count + duplicates.Count;
 
+    /// <summary>
+    /// Rows whose event_id silver already holds (from another bronze row) are duplicates; the rest are
+    /// copied straight into silver. If another worker inserts one of the same event_ids meanwhile, the
+    /// primary key refuses the copy and the batch is retried, finding it then.
+    /// </summary>
     public async Task<SilverOutcome> WriteAsync(NpgsqlConnection connection, IReadOnlyList<long> bronzeIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var outcome = new SilverOutcome();
         await QuarantineWriter.WriteAsync(connection, quarantine, bronzeIds, now, cancellationToken);
         foreach (var q in quarantine) outcome.Count(q.ReasonCode);
-        await QuarantineWriter.WriteDuplicatesAsync(connection, duplicates, bronzeIds, now, cancellationToken);
+        await QuarantineWriter.WriteDuplicatesAsync(connection, duplicates.Select(d => (d, (long?)bronzeIds[d.FirstIndex])).ToList(), bronzeIds, now, cancellationToken);
         outcome.Duplicates += duplicates.Count;
         if (rows.Count == 0) return outcome;
 
-        await using (var stage = new NpgsqlCommand(SqlResources.Warehouse.Load("Silver/vital_signs_stage.sql"), connection))
+        var existing = await ExistingAsync(connection, cancellationToken);
+        var fresh = new List<ScoredVitalSigns>(rows.Count);
+        var repeats = new List<(DuplicateEntry, long?)>();
+        foreach (var row in rows)
         {
-            await stage.ExecuteNonQueryAsync(cancellationToken);
+            if (!existing.TryGetValue(row.Vitals.EventId, out var original)) fresh.Add(row);
+            else if (original != bronzeIds[row.Index]) repeats.Add((new DuplicateEntry(row.Index, VitalSignsStage.StreamName, row.Vitals.EventId, -1), original));
+            // else: this very bronze row was processed before (a replay): nothing to do.
         }
 
-        await CopyToStageAsync(connection, bronzeIds, now, cancellationToken);
-        await using var insert = new NpgsqlCommand(SqlResources.Warehouse.Load("Silver/vital_signs_insert.sql"), connection);
-        await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        outcome.Inserted += reader.GetInt64(0);
-        outcome.Alerts += reader.GetInt64(1);
-        outcome.Duplicates += reader.GetInt64(2);
+        await CopyRowsAsync(connection, fresh, bronzeIds, now, cancellationToken);
+        outcome.Inserted += fresh.Count;
+        outcome.Alerts += await CopyAlertsAsync(connection, fresh, bronzeIds, now, cancellationToken);
+        await QuarantineWriter.WriteDuplicatesAsync(connection, repeats, bronzeIds, now, cancellationToken);
+        outcome.Duplicates += repeats.Count;
         return outcome;
     }
 
@@ -110,56 +125,90 @@ internal sealed class VitalSignsBatch(List<ScoredVitalSigns> rows, List<Quaranti
 
     public Task QuarantineAsync(NpgsqlConnection connection, IReadOnlyList<long> bronzeIds, string message, DateTimeOffset now, CancellationToken cancellationToken) =>
         QuarantineWriter.WriteAsync(connection,
-            rows.Select(r => new QuarantineEntry(r.Index, Core.Contracts.Topics.PatientVitals, r.Vitals.EventId, QuarantineWriter.RejectedByDatabase, message, null))
+            rows.Select(r => new QuarantineEntry(r.Index, VitalSignsStage.StreamName, r.Vitals.EventId, QuarantineWriter.RejectedByDatabase, message, null))
                 .Concat(quarantine)
                 .Concat(duplicates.Select(d => new QuarantineEntry(d.Index, d.Stream, d.EventId, QuarantineWriter.RejectedByDatabase, message, null)))
                 .ToList(),
             bronzeIds, now, cancellationToken);
 
-    private async Task CopyToStageAsync(NpgsqlConnection connection, IReadOnlyList<long> bronzeIds, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, long>> ExistingAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var w = await connection.BeginBinaryImportAsync(Copy, cancellationToken);
-        foreach (var row in rows)
+        var found = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var command = new NpgsqlCommand("SELECT event_id, bronze_id FROM silver.vital_signs WHERE event_id = ANY($1)", connection);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = rows.Select(r => r.Vitals.EventId).ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) found[reader.GetString(0)] = reader.GetInt64(1);
+        return found;
+    }
+
+    // Synchronous row writes: they only fill Npgsql's buffer, and the async overloads cost more per field than the copy itself.
+    private static async Task CopyRowsAsync(NpgsqlConnection connection, List<ScoredVitalSigns> fresh, IReadOnlyList<long> bronzeIds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (fresh.Count == 0) return;
+        using var w = await connection.BeginBinaryImportAsync(CopyRows, cancellationToken);
+        foreach (var row in fresh)
         {
             var v = row.Vitals;
             var s = row.News2.SubScores;
-            await w.StartRowAsync(cancellationToken);
-            await w.WriteAsync(v.EventId, NpgsqlDbType.Text, cancellationToken);
-            await w.WriteAsync(bronzeIds[row.Index], NpgsqlDbType.Bigint, cancellationToken);
-            await w.WriteAsync(v.PatientId, NpgsqlDbType.Text, cancellationToken);
-            await Text(w, v.EncounterId, cancellationToken);
-            await Text(w, v.DeviceId, cancellationToken);
-            await Text(w, v.SourceSystem, cancellationToken);
-            await w.WriteAsync(v.OccurredAt, NpgsqlDbType.TimestampTz, cancellationToken);
-            await w.WriteAsync(v.MeasuredAt, NpgsqlDbType.TimestampTz, cancellationToken);
-            await Number(w, v.HeartRate, cancellationToken);
-            await Number(w, v.RespiratoryRate, cancellationToken);
-            await Number(w, v.Spo2, cancellationToken);
-            await w.WriteAsync((short)v.Spo2Scale, NpgsqlDbType.Smallint, cancellationToken);
-            if (v.OnSupplementalOxygen is { } o2) await w.WriteAsync(o2, NpgsqlDbType.Boolean, cancellationToken);
-            else await w.WriteNullAsync(cancellationToken);
-            await Number(w, v.SystolicBp, cancellationToken);
-            await Number(w, v.DiastolicBp, cancellationToken);
-            await Number(w, v.TemperatureCelsius, cancellationToken);
-            await Text(w, UnitCode(v.TemperatureUnitReceived), cancellationToken);
-            await Text(w, ConsciousnessCode(v.Consciousness), cancellationToken);
-            await Score(w, row.News2.Total, cancellationToken);
-            await Text(w, row.News2.Band?.Code(), cancellationToken);
-            await w.WriteAsync(row.News2.IsComplete, NpgsqlDbType.Boolean, cancellationToken);
-            await Score(w, s.RespiratoryRate, cancellationToken);
-            await Score(w, s.Spo2, cancellationToken);
-            await Score(w, s.Oxygen, cancellationToken);
-            await Score(w, s.SystolicBp, cancellationToken);
-            await Score(w, s.HeartRate, cancellationToken);
-            await Score(w, s.Consciousness, cancellationToken);
-            await Score(w, s.Temperature, cancellationToken);
-            await w.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
-            await Text(w, row.Alert?.Kind, cancellationToken);
-            await Text(w, row.Alert?.Severity, cancellationToken);
-            await Text(w, row.Alert?.Reason, cancellationToken);
+            w.StartRow();
+            w.Write(v.EventId, NpgsqlDbType.Text);
+            w.Write(bronzeIds[row.Index], NpgsqlDbType.Bigint);
+            w.Write(v.PatientId, NpgsqlDbType.Text);
+            Text(w, v.EncounterId);
+            Text(w, v.DeviceId);
+            Text(w, v.SourceSystem);
+            w.Write(v.OccurredAt, NpgsqlDbType.TimestampTz);
+            w.Write(v.MeasuredAt, NpgsqlDbType.TimestampTz);
+            Number(w, v.HeartRate);
+            Number(w, v.RespiratoryRate);
+            Number(w, v.Spo2);
+            w.Write((short)v.Spo2Scale, NpgsqlDbType.Smallint);
+            if (v.OnSupplementalOxygen is { } o2) w.Write(o2, NpgsqlDbType.Boolean);
+            else w.WriteNull();
+            Number(w, v.SystolicBp);
+            Number(w, v.DiastolicBp);
+            Number(w, v.TemperatureCelsius);
+            Text(w, UnitCode(v.TemperatureUnitReceived));
+            Text(w, ConsciousnessCode(v.Consciousness));
+            Score(w, row.News2.Total);
+            Text(w, row.News2.Band?.Code());
+            w.Write(row.News2.IsComplete, NpgsqlDbType.Boolean);
+            Score(w, s.RespiratoryRate);
+            Score(w, s.Spo2);
+            Score(w, s.Oxygen);
+            Score(w, s.SystolicBp);
+            Score(w, s.HeartRate);
+            Score(w, s.Consciousness);
+            Score(w, s.Temperature);
+            w.Write(now, NpgsqlDbType.TimestampTz);
         }
 
         await w.CompleteAsync(cancellationToken);
+    }
+
+    private static async Task<int> CopyAlertsAsync(NpgsqlConnection connection, List<ScoredVitalSigns> fresh, IReadOnlyList<long> bronzeIds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var alerting = fresh.Where(r => r.Alert is not null).ToList();
+        if (alerting.Count == 0) return 0;
+        using var w = await connection.BeginBinaryImportAsync(CopyAlerts, cancellationToken);
+        foreach (var row in alerting)
+        {
+            var alert = row.Alert!;
+            w.StartRow();
+            w.Write(row.Vitals.EventId, NpgsqlDbType.Text);
+            w.Write(bronzeIds[row.Index], NpgsqlDbType.Bigint);
+            w.Write(row.Vitals.PatientId, NpgsqlDbType.Text);
+            Text(w, row.Vitals.EncounterId);
+            w.Write(alert.Kind, NpgsqlDbType.Text);
+            w.Write(alert.Severity, NpgsqlDbType.Text);
+            Score(w, row.News2.Total);
+            w.Write(alert.Reason, NpgsqlDbType.Text);
+            w.Write(row.Vitals.MeasuredAt, NpgsqlDbType.TimestampTz);
+            w.Write(now, NpgsqlDbType.TimestampTz);
+        }
+
+        await w.CompleteAsync(cancellationToken);
+        return alerting.Count;
     }
 
     private static string? UnitCode(TemperatureUnit? unit) => unit switch
@@ -180,12 +229,21 @@ internal sealed class VitalSignsBatch(List<ScoredVitalSigns> rows, List<Quaranti
         _ => null,
     };
 
-    private static Task Text(NpgsqlBinaryImporter w, string? value, CancellationToken ct) =>
-        value is null ? w.WriteNullAsync(ct) : w.WriteAsync(value, NpgsqlDbType.Text, ct);
+    private static void Text(NpgsqlBinaryImporter w, string? value)
+    {
+        if (value is null) w.WriteNull();
+        else w.Write(value, NpgsqlDbType.Text);
+    }
 
-    private static Task Number(NpgsqlBinaryImporter w, decimal? value, CancellationToken ct) =>
-        value is { } v ? w.WriteAsync(v, NpgsqlDbType.Numeric, ct) : w.WriteNullAsync(ct);
+    private static void Number(NpgsqlBinaryImporter w, decimal? value)
+    {
+        if (value is { } v) w.Write(v, NpgsqlDbType.Numeric);
+        else w.WriteNull();
+    }
 
-    private static Task Score(NpgsqlBinaryImporter w, int? value, CancellationToken ct) =>
-        value is { } v ? w.WriteAsync((short)v, NpgsqlDbType.Smallint, ct) : w.WriteNullAsync(ct);
+    private static void Score(NpgsqlBinaryImporter w, int? value)
+    {
+        if (value is { } v) w.Write((short)v, NpgsqlDbType.Smallint);
+        else w.WriteNull();
+    }
 }

@@ -1,0 +1,18 @@
+using CareLake.Warehouse.Silver;
+using Npgsql;
+
+namespace CareLake.Orchestration.Streaming;
+
+/// <summary>What every stream worker writes with: the warehouse, the silver stages, the clock and a log.</summary>
+/// <param name="GoldRefreshInterval">How often queued patients' gold rows are recomputed (at least). Default 500 ms.</param>
+public sealed record PipelineContext(
+    NpgsqlDataSource DataSource,
+    IReadOnlyList<ISilverStage> Stages,
+    TimeProvider Time,
+    Action<string> Log,
+    TimeSpan? GoldRefreshInterval = null)
+{
+    public BatchCommitter CreateCommitter(string workerId) => new(DataSource, Stages, Time, workerId, Log);
+
+    public GoldRefresher CreateGoldRefresher() => new(DataSource, Time, GoldRefreshInterval ?? TimeSpan.FromMilliseconds(500), Log);
+}
