@@ -6,6 +6,7 @@ var root = new RootCommand("CareLake: a healthcare data pipeline from clinical s
 {
     StreamCommand.Create(),
     News2Command.Create(),
+    GenerateCommand.Create(),
 };
 root.Options.Add(CliContext.ConfigOption);
 

@@ -1,0 +1,31 @@
+using System.Globalization;
+using CareLake.Generator.Model;
+using CareLake.Generator.Population;
+using CareLake.Generator.Randomness;
+
+namespace CareLake.Generator.Encounters;
+
+/// <summary>Collects the events of one visit of one patient, with unique event ids, dropping those outside the period.</summary>
+internal sealed class EncounterRecorder(SimulationContext context, SimulatedPatient patient, DeterministicRandom random, int encounterSequence, List<HospitalEvent> sink)
+{
+    private int _ordinal;
+
+    public SimulationContext Context { get; } = context;
+    public SimulatedPatient Patient { get; } = patient;
+    public DeterministicRandom Random { get; } = random;
+    public int EncounterSequence { get; } = encounterSequence;
+    public string EncounterId { get; } = context.EncounterId(patient.Index, encounterSequence);
+
+    /// <summary>Event ids are unique by construction: run, patient, visit and a counter.</summary>
+    public string NextId(string prefix) =>
+        string.Create(CultureInfo.InvariantCulture, $"{prefix}-{Context.RunTag}-{Patient.Index:x}-{EncounterSequence}-{_ordinal++}");
+
+    public string NextAccession() => string.Create(CultureInfo.InvariantCulture, $"{EncounterId}-{_ordinal++:D4}");
+
+    public void Add(HospitalEvent e)
+    {
+        if (Context.InPeriod(e.OccurredAt)) sink.Add(e);
+    }
+
+    public PatientDemographics DemographicsAt(DateTimeOffset time) => Patient.DemographicsAt(time);
+}
