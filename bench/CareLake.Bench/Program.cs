@@ -4,6 +4,8 @@ using System.CommandLine;
 //   dotnet run -c Release --project bench/CareLake.Bench -- <scenario> [options]
 var root = new RootCommand("CareLake benchmarks: each scenario prints its figures and the machine it ran on.")
 {
+    CareLake.Bench.Scenarios.PipelineBenchmark.Create(),
+    CareLake.Bench.Scenarios.KafkaFeedProcess.Create(),
     CareLake.Bench.Scenarios.GeneratorBenchmark.Create(),
 };
 

@@ -4,9 +4,11 @@ using CareLake.Cli.Commands;
 
 var root = new RootCommand("CareLake: a healthcare data pipeline from clinical streams to a PostgreSQL medallion warehouse.")
 {
+    DemoCommand.Create(),
     StreamCommand.Create(),
     News2Command.Create(),
     GenerateCommand.Create(),
+    DbCommand.Create(),
 };
 root.Options.Add(CliContext.ConfigOption);
 

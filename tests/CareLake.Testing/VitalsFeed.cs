@@ -57,7 +57,10 @@ public static class VitalsFeed
 
     private static JsonObject VitalSet(Random random, string eventId, string patientId, DateTimeOffset at, bool deteriorating)
     {
-        var ts = at.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        // Sources send UTC or local time with an offset; both mean the same instant.
+        var ts = random.Next(3) == 0
+            ? at.ToOffset(TimeSpan.FromHours(-5)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture)
+            : at.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         var sick = deteriorating && random.NextDouble() < 0.6;
         var o = new JsonObject
         {

@@ -32,9 +32,9 @@ public static class BronzeWriter
             WriteNullable(importer, m.HeaderKeys, NpgsqlDbType.Array | NpgsqlDbType.Text);
             WriteNullable(importer, m.HeaderValues, NpgsqlDbType.Array | NpgsqlDbType.Bytea);
             importer.Write(m.Payload, NpgsqlDbType.Bytea);
-            if (m.MessageTimestamp is { } ts) importer.Write(ts, NpgsqlDbType.TimestampTz);
+            if (m.MessageTimestamp is { } ts) importer.Write(ts.ToUniversalTime(), NpgsqlDbType.TimestampTz);
             else importer.WriteNull();
-            importer.Write(m.ReceivedAt, NpgsqlDbType.TimestampTz);
+            importer.Write(m.ReceivedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz);
         }
 
         await importer.CompleteAsync(cancellationToken);

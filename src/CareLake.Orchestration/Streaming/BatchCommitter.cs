@@ -68,9 +68,10 @@ public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISil
                 // Another worker committed one of this batch's event_ids since silver looked: the retry sees it as a duplicate.
                 _log($"batch raced another worker on {e.ConstraintName}; retrying");
             }
-            catch (PostgresException e) when (!safeMode && IsDataError(e))
+            catch (Exception e) when (!safeMode && IsRecordError(e))
             {
-                _log($"batch of {batch.Messages.Count} refused by the database ({e.SqlState}: {e.MessageText}); committing it record by record to isolate the cause");
+                _log($"batch of {batch.Messages.Count} refused ({Describe(e)}); committing it record by record to isolate the cause");
+                await ResetConnectionAsync();
                 safeMode = true;
                 attempt = 0;
             }
@@ -120,10 +121,10 @@ public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISil
                     outcome.Add(await one.WriteAsync(connection, ids, now, cancellationToken));
                     patients.UnionWith(one.Patients);
                 }
-                catch (PostgresException e) when (IsDataError(e))
+                catch (Exception e) when (IsRecordError(e))
                 {
                     await transaction.RollbackAsync("record", cancellationToken);
-                    await one.QuarantineAsync(connection, ids, $"{e.SqlState}: {e.MessageText}", now, cancellationToken);
+                    await one.QuarantineAsync(connection, ids, Describe(e), now, cancellationToken);
                     outcome.Count(QuarantineWriter.RejectedByDatabase, one.Count);
                 }
             }
@@ -157,7 +158,17 @@ public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISil
         _connection = null;
     }
 
-    // Class 22 data exception, 23 integrity constraint, 54 program limit: the batch's content is at fault.
+    // The batch's content is at fault, not the system: the server refused a value (class 22 data exception,
+    // 23 integrity constraint, 54 program limit) or the driver could not encode one.
+    private static bool IsRecordError(Exception e) => e switch
+    {
+        PostgresException pg => IsDataError(pg),
+        ArgumentException or InvalidCastException or OverflowException or FormatException => true,
+        _ => false,
+    };
+
+    private static string Describe(Exception e) => e is PostgresException pg ? $"{pg.SqlState}: {pg.MessageText}" : $"{e.GetType().Name}: {e.Message}";
+
     private static bool IsDataError(PostgresException e) => e.SqlState.StartsWith("22", StringComparison.Ordinal) ||
         e.SqlState.StartsWith("23", StringComparison.Ordinal) || e.SqlState.StartsWith("54", StringComparison.Ordinal);
 

@@ -129,6 +129,16 @@ public sealed class LocalPostgres
         await DatabaseAdmin.CreateIfMissingAsync(connection, database, cancellationToken);
     }
 
+    public async Task DropDatabaseAsync(string database, CancellationToken cancellationToken = default)
+    {
+        NpgsqlConnection.ClearAllPools();
+        var maintenance = new NpgsqlConnectionStringBuilder(ConnectionString("postgres")) { Pooling = false };
+        await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {DatabaseAdmin.QuoteIdentifier(database)} WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private async Task InitAsync(CancellationToken cancellationToken)
     {
         _log($"initialising local PostgreSQL in {DataPath}");

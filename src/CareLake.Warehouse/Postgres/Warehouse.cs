@@ -26,7 +26,10 @@ public sealed class Warehouse : IAsyncDisposable
     /// <summary>In local mode, keep the cluster running after dispose (set for workers that share it).</summary>
     public bool KeepLocalRunning { get; set; }
 
-    public static async Task<Warehouse> OpenAsync(CareLakeOptions options, Action<string>? log = null, CancellationToken cancellationToken = default)
+    /// <param name="localDatabase">In local mode, the database to use in CareLake's cluster (created when missing).</param>
+    /// <param name="recreate">In local mode, drop <paramref name="localDatabase"/> first (the demo's fresh start).</param>
+    public static async Task<Warehouse> OpenAsync(CareLakeOptions options, Action<string>? log = null, CancellationToken cancellationToken = default,
+        string localDatabase = LocalPostgres.DefaultDatabase, bool recreate = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         log ??= _ => { };
@@ -36,7 +39,9 @@ public sealed class Warehouse : IAsyncDisposable
         {
             local = new LocalPostgres(options.DataDirectory, options.PostgresBinDirectory, log);
             await local.EnsureStartedAsync(cancellationToken);
-            connectionString = local.ConnectionString();
+            if (recreate) await local.DropDatabaseAsync(localDatabase, cancellationToken);
+            await local.EnsureDatabaseAsync(localDatabase, cancellationToken);
+            connectionString = local.ConnectionString(localDatabase);
         }
         else
         {

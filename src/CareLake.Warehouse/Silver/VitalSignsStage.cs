@@ -157,8 +157,8 @@ internal sealed class VitalSignsBatch(List<ScoredVitalSigns> rows, List<Quaranti
             Text(w, v.EncounterId);
             Text(w, v.DeviceId);
             Text(w, v.SourceSystem);
-            w.Write(v.OccurredAt, NpgsqlDbType.TimestampTz);
-            w.Write(v.MeasuredAt, NpgsqlDbType.TimestampTz);
+            w.Write(v.OccurredAt.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+            w.Write(v.MeasuredAt.ToUniversalTime(), NpgsqlDbType.TimestampTz);
             Number(w, v.HeartRate);
             Number(w, v.RespiratoryRate);
             Number(w, v.Spo2);
@@ -180,7 +180,7 @@ internal sealed class VitalSignsBatch(List<ScoredVitalSigns> rows, List<Quaranti
             Score(w, s.HeartRate);
             Score(w, s.Consciousness);
             Score(w, s.Temperature);
-            w.Write(now, NpgsqlDbType.TimestampTz);
+            w.Write(now.ToUniversalTime(), NpgsqlDbType.TimestampTz);
         }
 
         await w.CompleteAsync(cancellationToken);
@@ -203,8 +203,8 @@ internal sealed class VitalSignsBatch(List<ScoredVitalSigns> rows, List<Quaranti
             w.Write(alert.Severity, NpgsqlDbType.Text);
             Score(w, row.News2.Total);
             w.Write(alert.Reason, NpgsqlDbType.Text);
-            w.Write(row.Vitals.MeasuredAt, NpgsqlDbType.TimestampTz);
-            w.Write(now, NpgsqlDbType.TimestampTz);
+            w.Write(row.Vitals.MeasuredAt.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+            w.Write(now.ToUniversalTime(), NpgsqlDbType.TimestampTz);
         }
 
         await w.CompleteAsync(cancellationToken);

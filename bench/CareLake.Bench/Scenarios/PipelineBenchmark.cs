@@ -1,0 +1,260 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using CareLake.Core.Vitals;
+using CareLake.Ingest.Bronze;
+using CareLake.Orchestration.Streaming;
+using CareLake.Warehouse.Silver;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CareLake.Bench.Scenarios;
+
+/// <summary>
+/// <c>pipeline</c>: events/s from the mock Kafka cluster through bronze, silver and gold; the same run's raw
+/// ceiling (a plain binary COPY of the same rows into an unlogged table); memory as input grows; and
+/// produce-to-alert-row latency at a fixed lower rate.
+/// </summary>
+internal static class PipelineBenchmark
+{
+    public static Command Create()
+    {
+        var events = new Option<long>("--events") { DefaultValueFactory = _ => 1_000_000, Description = "Events for the throughput run (0 skips it). Default 1,000,000." };
+        var patients = new Option<int>("--patients") { DefaultValueFactory = _ => 20_000, Description = "Distinct patients. Default 20,000." };
+        var partitions = new Option<int>("--partitions") { DefaultValueFactory = _ => 256, Description = "Topic partitions (the mock broker keeps 5 MB each). Default 256." };
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 20_000, Description = "Micro-batch size. Default 20,000." };
+        var lanesOption = new Option<int>("--lanes") { DefaultValueFactory = _ => 2, Description = "Parallel commit lanes. Default 2." };
+        var bronzeOnly = new Option<bool>("--bronze-only") { Description = "Land bronze only (no silver stage), to see the ingest share of the cost." };
+        var warmupOption = new Option<long>("--warmup") { DefaultValueFactory = _ => 100_000, Description = "Events consumed before the clock starts (JIT tiering, caches). Default 100,000." };
+        var latencyRate = new Option<int>("--latency-rate") { DefaultValueFactory = _ => 2_000, Description = "Events/s for the latency run (0 skips it). Default 2,000." };
+        var latencySeconds = new Option<int>("--latency-seconds") { DefaultValueFactory = _ => 20, Description = "Length of the latency run. Default 20 s." };
+        var command = new Command("pipeline", "Kafka (mock cluster) → bronze → silver → gold: events/s, the raw COPY ceiling, peak memory, and produce-to-alert latency.")
+        {
+            events, patients, partitions, batch, lanesOption, warmupOption, bronzeOnly, latencyRate, latencySeconds,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            Console.WriteLine($"machine: {BenchEnvironment.Machine()}");
+            await using var environment = await BenchEnvironment.StartAsync();
+            var n = parse.GetValue(events);
+            var lanes = parse.GetValue(lanesOption);
+            BronzeOnly = parse.GetValue(bronzeOnly);
+            if (n > 0)
+            {
+                await ThroughputAsync(environment, n, parse.GetValue(warmupOption), parse.GetValue(patients), parse.GetValue(partitions), parse.GetValue(batch), lanes, cancellationToken);
+                await RawCeilingAsync(environment, n, parse.GetValue(patients));
+            }
+
+            if (parse.GetValue(latencyRate) > 0)
+            {
+                await LatencyAsync(environment, parse.GetValue(latencyRate), parse.GetValue(latencySeconds), parse.GetValue(patients), parse.GetValue(batch), lanes, cancellationToken);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task ThroughputAsync(BenchEnvironment environment, long n, long warmup, int patients, int partitions, int batchSize, int lanes, CancellationToken cancellationToken)
+    {
+        await using var dataSource = await environment.FreshDatabaseAsync("carelake_bench");
+        var total = n + warmup;
+        using var feed = FeedProcess.Start($"--events {total} --patients {patients} --partitions {partitions}");
+        var bootstrap = feed.ReadValue("bootstrap");
+        var produced = feed.ReadLine();
+        Console.WriteLine($"produced {total:N0} events ({warmup:N0} warm-up + {n:N0} measured) to {partitions} partitions ({produced})");
+
+        var settings = new KafkaWorkerSettings(bootstrap, "bench", ["patient_vitals"], "bench", batchSize, UntilIdle: TimeSpan.FromSeconds(3), CommitLanes: lanes);
+        var worker = new KafkaStreamWorker(settings, Pipeline(dataSource));
+        GC.Collect();
+        var run = worker.RunAsync(cancellationToken);
+        var clock = Stopwatch.StartNew();
+        TimeSpan? first = null, measuredFrom = null;
+        long measuredFromCount = 0;
+        var checkpoints = new List<string>();
+        var nextCheckpoint = 0.25;
+        while (!run.IsCompleted)
+        {
+            await Task.Delay(20, cancellationToken);
+            var done = worker.Statistics.Messages;
+            if (done > 0) first ??= clock.Elapsed;
+            if (done >= warmup && measuredFrom is null)
+            {
+                measuredFrom = clock.Elapsed;
+                measuredFromCount = done;
+            }
+
+            while (done >= total * nextCheckpoint && nextCheckpoint <= 1.0)
+            {
+                using var self = Process.GetCurrentProcess();
+                checkpoints.Add($"{done:N0} events: {self.WorkingSet64 >> 20} MiB");
+                nextCheckpoint += 0.25;
+            }
+
+            if (done >= total) break;
+        }
+
+        // Gold is part of the pipeline: the clock stops when every patient's snapshot has caught up.
+        while (await Count(dataSource, "SELECT count(*) FROM gold.pending_patients") > 0) await Task.Delay(20, cancellationToken);
+        var end = clock.Elapsed;
+        await run;
+        var s = worker.Statistics;
+        var measured = s.Messages - measuredFromCount;
+        var steady = end - (measuredFrom ?? TimeSpan.Zero);
+        var whole = end - (first ?? TimeSpan.Zero);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"end to end (Kafka → bronze → silver → gold caught up), after warm-up: {measured:N0} events in {steady.TotalSeconds:0.00} s = {measured / steady.TotalSeconds:N0} events/s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"whole run from the first message, warm-up included: {s.Messages:N0} events in {whole.TotalSeconds:0.00} s = {s.Messages / whole.TotalSeconds:N0} events/s " +
+            $"({s.Batches:N0} batches; silver {s.SilverInserted:N0}, alerts {s.Alerts:N0}, quarantined {s.QuarantinedTotal:N0})"));
+        Console.WriteLine($"memory (working set) as input grows: {string.Join(" · ", checkpoints)}; peak {BenchEnvironment.PeakWorkingSetMiB()} MiB");
+        var gold = await Count(dataSource, "SELECT count(*) FROM gold.patient_risk_snapshot");
+        var bronze = await Count(dataSource, "SELECT count(*) FROM bronze.raw_events");
+        Console.WriteLine($"check: bronze {bronze:N0}, gold patients {gold:N0}");
+    }
+
+    private static async Task RawCeilingAsync(BenchEnvironment environment, long n, int patients)
+    {
+        await using var dataSource = await environment.FreshDatabaseAsync("carelake_bench_raw");
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using (var create = new NpgsqlCommand("CREATE UNLOGGED TABLE raw_copy (LIKE bronze.raw_events)", connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var received = DateTimeOffset.UtcNow;
+        var rows = BenchFeed.Events(n, patients, seed: 1, received.AddDays(-30)).Select((e, i) => (e.Key, e.Payload, Id: (long)i)).ToList();
+        var clock = Stopwatch.StartNew();
+        await using (var importer = await connection.BeginBinaryImportAsync(
+            "COPY raw_copy (id, source, stream, partition, position, message_key, payload, received_at) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var (key, payload, id) in rows)
+            {
+                await importer.StartRowAsync();
+                await importer.WriteAsync(id, NpgsqlDbType.Bigint);
+                await importer.WriteAsync("kafka", NpgsqlDbType.Text);
+                await importer.WriteAsync("patient_vitals", NpgsqlDbType.Text);
+                await importer.WriteAsync((int)(id % 256), NpgsqlDbType.Integer);
+                await importer.WriteAsync(id, NpgsqlDbType.Bigint);
+                await importer.WriteAsync(System.Text.Encoding.UTF8.GetBytes(key), NpgsqlDbType.Bytea);
+                await importer.WriteAsync(payload, NpgsqlDbType.Bytea);
+                await importer.WriteAsync(received, NpgsqlDbType.TimestampTz);
+            }
+
+            await importer.CompleteAsync();
+        }
+
+        var elapsed = clock.Elapsed;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"raw ceiling: binary COPY of the same {n:N0} rows into an unlogged table: {elapsed.TotalSeconds:0.00} s = {n / elapsed.TotalSeconds:N0} rows/s"));
+    }
+
+    private static async Task LatencyAsync(BenchEnvironment environment, int rate, int seconds, int patients, int batchSize, int lanes, CancellationToken cancellationToken)
+    {
+        await using var dataSource = await environment.FreshDatabaseAsync("carelake_bench_latency");
+        using var feed = FeedProcess.Start($"--rate {rate} --seconds {seconds} --patients {patients} --partitions 16");
+        var bootstrap = feed.ReadValue("bootstrap");
+        var settings = new KafkaWorkerSettings(bootstrap, "bench-latency", ["patient_vitals"], "bench-latency", batchSize, CommitLanes: lanes);
+        var worker = new KafkaStreamWorker(settings, Pipeline(dataSource));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var run = worker.RunAsync(stop.Token);
+        while (worker.Assignment.Count == 0) await Task.Delay(50, cancellationToken);
+
+        feed.WriteLine("go");
+        var latencies = new List<double>();
+        long lastAlert = 0, seen = 0;
+        var warmupEvents = rate * 5L;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var poll = new NpgsqlCommand("SELECT alert_id, event_id FROM silver.clinical_alerts WHERE alert_id > $1 ORDER BY alert_id", connection);
+        var after = new NpgsqlParameter<long>();
+        poll.Parameters.Add(after);
+        var expected = (long)rate * seconds / 10;
+        var deadline = Stopwatch.StartNew();
+        while (seen < expected && deadline.Elapsed < TimeSpan.FromSeconds(seconds + 60))
+        {
+            after.TypedValue = lastAlert;
+            await using (var reader = await poll.ExecuteReaderAsync(cancellationToken))
+            {
+                var seenAt = DateTimeOffset.UtcNow;
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    lastAlert = reader.GetInt64(0);
+                    var parts = reader.GetString(1).Split('-');
+                    var micros = long.Parse(parts[1], CultureInfo.InvariantCulture);
+                    seen++;
+                    // The first seconds warm the JIT up; they are reported apart.
+                    if (long.Parse(parts[2], CultureInfo.InvariantCulture) < warmupEvents) continue;
+                    latencies.Add((seenAt - DateTimeOffset.FromUnixTimeMilliseconds(micros / 1000).AddTicks(micros % 1000 * 10)).TotalMilliseconds);
+                }
+            }
+
+            await Task.Delay(1, cancellationToken);
+        }
+
+        await stop.CancelAsync();
+        try
+        {
+            await run;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        latencies.Sort();
+        double P(double q) => latencies.Count == 0 ? double.NaN : latencies[Math.Min(latencies.Count - 1, (int)(q * latencies.Count))];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"latency, produce → alert row committed, at {rate:N0} events/s for {seconds} s ({latencies.Count:N0} alerts after the first 5 s): " +
+            $"p50 {P(0.50):0.0} ms · p99 {P(0.99):0.0} ms · max {(latencies.Count > 0 ? latencies[^1] : double.NaN):0.0} ms"));
+    }
+
+    private static bool BronzeOnly { get; set; }
+
+    private static PipelineContext Pipeline(NpgsqlDataSource dataSource) =>
+        new(dataSource, BronzeOnly ? [] : [new VitalSignsStage(new VitalSignsParser())], TimeProvider.System, m => Console.Error.WriteLine(m));
+
+    private static async Task<long> Count(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The <c>kafka-feed</c> child process.</summary>
+    private sealed class FeedProcess : IDisposable
+    {
+        private readonly Process _process;
+
+        private FeedProcess(Process process) => _process = process;
+
+        public static FeedProcess Start(string arguments)
+        {
+            var start = new ProcessStartInfo("dotnet", $"\"{typeof(FeedProcess).Assembly.Location}\" kafka-feed {arguments}")
+            {
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                UseShellExecute = false,
+            };
+            return new FeedProcess(Process.Start(start)!);
+        }
+
+        public string ReadLine() => _process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the kafka-feed process ended early");
+
+        public string ReadValue(string name)
+        {
+            var line = ReadLine();
+            return line.StartsWith(name + "=", StringComparison.Ordinal) ? line[(name.Length + 1)..] : throw new InvalidOperationException($"kafka-feed said '{line}'");
+        }
+
+        public void WriteLine(string line)
+        {
+            _process.StandardInput.WriteLine(line);
+            _process.StandardInput.Flush();
+        }
+
+        public void Dispose()
+        {
+            _process.StandardInput.Close();
+            if (!_process.WaitForExit(10_000)) _process.Kill();
+            _process.Dispose();
+        }
+    }
+}
