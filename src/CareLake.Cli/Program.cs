@@ -9,6 +9,7 @@ var root = new RootCommand("CareLake: a healthcare data pipeline from clinical s
     News2Command.Create(),
     GenerateCommand.Create(),
     DbCommand.Create(),
+    KafkaMockCommand.Create(),
 };
 root.Options.Add(CliContext.ConfigOption);
 
