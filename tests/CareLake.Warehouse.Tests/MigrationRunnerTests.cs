@@ -17,7 +17,7 @@ public class MigrationRunnerTests
         var tables = await Sql.RowsAsync(connectionString,
             "SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_schema IN ('ingest','bronze','silver','gold') ORDER BY 1");
         Assert.Equal(
-            ["bronze.raw_events", "gold.pending_patients", "gold.patient_risk_snapshot", "ingest.source_positions", "silver.clinical_alerts", "silver.duplicate_events", "silver.quarantine", "silver.vital_signs"],
+            ["bronze.raw_events", "gold.patient_risk_snapshot", "gold.pending_patients", "ingest.source_positions", "silver.clinical_alerts", "silver.duplicate_events", "silver.quarantine", "silver.vital_signs"],
             tables.Select(r => (string)r[0]!));
     }
 
