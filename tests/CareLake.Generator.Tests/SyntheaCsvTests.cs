@@ -1,3 +1,4 @@
+using CareLake.Testing;
 namespace CareLake.Generator.Tests;
 
 public sealed class SyntheaCsvTests(SmallOutputFixture output) : IClassFixture<SmallOutputFixture>
@@ -64,20 +65,5 @@ public sealed class SyntheaCsvTests(SmallOutputFixture output) : IClassFixture<S
 
         fields.Add(current.ToString());
         return fields;
-    }
-}
-
-/// <summary>Finds shared/testdata next to the repository (locally ../shared, in CI a copy beside the clone).</summary>
-internal static class TestData
-{
-    public static string Path(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = System.IO.Path.Combine(dir.FullName, "shared", "testdata", relative);
-            if (File.Exists(candidate)) return candidate;
-        }
-
-        throw new FileNotFoundException($"shared/testdata/{relative} was not found above {AppContext.BaseDirectory}");
     }
 }

@@ -6,7 +6,7 @@ using CareLake.Generator.Population;
 namespace CareLake.Generator.Outputs.SyntheaCsv;
 
 /// <summary>
-/// Writes a Synthea-format CSV export (v3.0 columns, as in shared/testdata/synthea_csv): <c>patients.csv</c>,
+/// Writes a Synthea-format CSV export (v3.0 columns, as in tests/testdata/synthea_csv): <c>patients.csv</c>,
 /// <c>encounters.csv</c>, <c>conditions.csv</c> and <c>observations.csv</c>. Codes differ from Synthea's on purpose:
 /// conditions and encounter reasons carry ICD-10-CM codes (Synthea uses SNOMED CT); observations carry LOINC, as in
 /// Synthea. Observation stays are written with class <c>outpatient</c>, since Synthea has no observation class.
