@@ -24,17 +24,7 @@ public static class TestDatabase
         var server = await ServerAsync(cancellationToken);
         var database = "test_" + new string(name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
         if (database.Length > 60) database = database[..60];
-        var admin = new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false };
-        await using (var connection = new NpgsqlConnection(admin.ConnectionString))
-        {
-            await connection.OpenAsync(cancellationToken);
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync(cancellationToken);
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
+        var connectionString = await DatabaseAdmin.RecreateAsync(server, database, cancellationToken);
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await MigrationRunner.ApplyAsync(dataSource, cancellationToken);
         return connectionString;

@@ -30,17 +30,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
     /// <summary>A new, migrated database.</summary>
     public async Task<NpgsqlDataSource> FreshDatabaseAsync(string name)
     {
-        var admin = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = "postgres", Pooling = false };
-        await using (var connection = new NpgsqlConnection(admin.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name }.ConnectionString);
+        var dataSource = NpgsqlDataSource.Create(await DatabaseAdmin.RecreateAsync(ServerConnectionString, name));
         await CareLake.Warehouse.Migrations.MigrationRunner.ApplyAsync(dataSource);
         return dataSource;
     }

@@ -121,23 +121,11 @@ public sealed class LocalPostgres
         await StopAsync(cancellationToken);
     }
 
-    public async Task EnsureDatabaseAsync(string database, CancellationToken cancellationToken = default)
-    {
-        var maintenance = new NpgsqlConnectionStringBuilder(ConnectionString("postgres")) { Pooling = false };
-        await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await DatabaseAdmin.CreateIfMissingAsync(connection, database, cancellationToken);
-    }
+    public Task EnsureDatabaseAsync(string database, CancellationToken cancellationToken = default) =>
+        DatabaseAdmin.CreateIfMissingAsync(ConnectionString(), database, cancellationToken);
 
-    public async Task DropDatabaseAsync(string database, CancellationToken cancellationToken = default)
-    {
-        NpgsqlConnection.ClearAllPools();
-        var maintenance = new NpgsqlConnectionStringBuilder(ConnectionString("postgres")) { Pooling = false };
-        await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {DatabaseAdmin.QuoteIdentifier(database)} WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task DropDatabaseAsync(string database, CancellationToken cancellationToken = default) =>
+        DatabaseAdmin.DropIfExistsAsync(ConnectionString(), database, cancellationToken);
 
     private async Task InitAsync(CancellationToken cancellationToken)
     {

@@ -75,10 +75,7 @@ public sealed class Warehouse : IAsyncDisposable
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidCatalogName)
         {
-            var maintenance = new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Database = "postgres", Pooling = false };
-            await using var admin = new NpgsqlConnection(maintenance.ConnectionString);
-            await admin.OpenAsync(cancellationToken);
-            await DatabaseAdmin.CreateIfMissingAsync(admin, builder.Database!, cancellationToken);
+            await DatabaseAdmin.CreateIfMissingAsync(builder.ConnectionString, builder.Database!, cancellationToken);
         }
         catch (NpgsqlException e)
         {
