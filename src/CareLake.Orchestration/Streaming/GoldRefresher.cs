@@ -5,18 +5,22 @@ namespace CareLake.Orchestration.Streaming;
 
 /// <summary>
 /// Keeps gold up with silver: every <c>interval</c> it recomputes the patients that committed batches
-/// queued. Out of the batch transaction so that parallel commit lanes never wait on each other for gold,
-/// and so that a patient seen in many batches is recomputed once per refresh, not once per batch. Under
-/// heavy load the pause after a refresh grows to twice the refresh's own duration, so gold takes at most
-/// about a third of one database connection and silver (where alerts land) keeps the rest.
+/// queued until then. Out of the batch transaction so that parallel commit lanes never wait on each other
+/// for gold, and so that a patient seen in many batches is recomputed once per refresh, not once per batch.
+/// Under heavy load the pause after a refresh grows to twice the refresh's own duration (at most
+/// <see cref="MaxPause"/>), so gold takes about a third of one connection and silver, where alerts land,
+/// keeps the rest.
 /// </summary>
 public sealed class GoldRefresher(NpgsqlDataSource dataSource, TimeProvider time, TimeSpan interval, Action<string>? log = null)
 {
-    private const int ClaimSize = 5000;
+    /// <summary>The longest pause between refreshes, however long the last one took.</summary>
+    public static TimeSpan MaxPause { get; } = TimeSpan.FromSeconds(5);
+
+    private const int ClaimSize = 50_000;
     private readonly Action<string> _log = log ?? (_ => { });
     private long _refreshed;
 
-    /// <summary>Patient rows recomputed so far.</summary>
+    /// <summary>Queue entries drained so far.</summary>
     public long Refreshed => Interlocked.Read(ref _refreshed);
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -28,12 +32,9 @@ public sealed class GoldRefresher(NpgsqlDataSource dataSource, TimeProvider time
             {
                 await Task.Delay(pause, time, cancellationToken);
                 var started = time.GetTimestamp();
-                while (await RefreshOnceAsync(cancellationToken) > 0)
-                {
-                }
-
-                var took = time.GetElapsedTime(started);
-                pause = took * 2 > interval ? took * 2 : interval;
+                await RefreshQueuedAsync(cancellationToken);
+                var took = time.GetElapsedTime(started) * 2;
+                pause = took < interval ? interval : took > MaxPause ? MaxPause : took;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -44,23 +45,34 @@ public sealed class GoldRefresher(NpgsqlDataSource dataSource, TimeProvider time
     /// <summary>Refreshes until nothing is queued (used before a worker exits).</summary>
     public async Task DrainAsync(CancellationToken cancellationToken)
     {
-        while (await RefreshOnceAsync(cancellationToken) > 0)
+        while (await RefreshQueuedAsync(cancellationToken) > 0)
         {
         }
     }
 
-    private async Task<int> RefreshOnceAsync(CancellationToken cancellationToken)
+    // Drains what was queued when it started, not what arrives meanwhile: that is the next refresh's.
+    private async Task<long> RefreshQueuedAsync(CancellationToken cancellationToken)
     {
         try
         {
-            var count = await PatientRiskSnapshotModel.RefreshPendingAsync(dataSource, time.GetUtcNow(), ClaimSize, cancellationToken);
-            Interlocked.Add(ref _refreshed, count);
-            return count;
+            var upTo = await PatientRiskSnapshotModel.LastQueuedAsync(dataSource, cancellationToken);
+            long drained = 0;
+            while (upTo > 0)
+            {
+                var count = await PatientRiskSnapshotModel.RefreshPendingAsync(dataSource, time.GetUtcNow(), ClaimSize, upTo, cancellationToken);
+                if (count == 0) break;
+                drained += count;
+                Interlocked.Add(ref _refreshed, count);
+            }
+
+            return drained;
         }
-        catch (NpgsqlException e) when (!cancellationToken.IsCancellationRequested)
+#pragma warning disable CA1031 // The refresher must outlive any one failed refresh; the queue keeps the work.
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
         {
             // The queue is durable: what was not refreshed now is refreshed on a later tick.
-            _log($"gold refresh failed ({e.Message.Split('\n')[0]}); retrying on the next tick");
+            _log($"gold refresh failed ({e.GetType().Name}: {e.Message.Split('\n')[0]}); retrying on the next tick");
             return 0;
         }
     }

@@ -19,12 +19,20 @@ public static class PatientRiskSnapshotModel
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>The newest queue entry's id (0 when the queue is empty): a refresh can stop there instead of chasing new work.</summary>
+    public static async Task<long> LastQueuedAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        await using var command = dataSource.CreateCommand("SELECT coalesce(max(id), 0) FROM gold.pending_patients");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     /// <summary>
-    /// Claims up to <paramref name="limit"/> queue entries, oldest first (skipping any another refresher
-    /// holds), and recomputes their patients' rows, in one transaction.
+    /// Claims up to <paramref name="limit"/> queue entries up to id <paramref name="upTo"/>, oldest first (skipping
+    /// any another refresher holds), and recomputes their patients' rows once each, in one transaction.
     /// </summary>
-    /// <returns>How many queue entries were drained; 0 when the queue was empty.</returns>
-    public static async Task<int> RefreshPendingAsync(NpgsqlDataSource dataSource, DateTimeOffset now, int limit = 5_000, CancellationToken cancellationToken = default)
+    /// <returns>How many queue entries were drained; 0 when none was left.</returns>
+    public static async Task<int> RefreshPendingAsync(NpgsqlDataSource dataSource, DateTimeOffset now, int limit = 50_000, long upTo = long.MaxValue, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -33,11 +41,12 @@ public static class PatientRiskSnapshotModel
         var claimed = 0;
         await using (var claim = new NpgsqlCommand("""
             DELETE FROM gold.pending_patients
-             WHERE id IN (SELECT id FROM gold.pending_patients ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+             WHERE id IN (SELECT id FROM gold.pending_patients WHERE id <= $2 ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
             RETURNING patient_id
             """, connection))
         {
             claim.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            claim.Parameters.Add(new NpgsqlParameter<long> { TypedValue = upTo });
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
