@@ -8,6 +8,7 @@ var root = new RootCommand("CareLake: a healthcare data pipeline from clinical s
     StreamCommand.Create(),
     News2Command.Create(),
     GenerateCommand.Create(),
+    GoldCommand.Create(),
     DbCommand.Create(),
     KafkaMockCommand.Create(),
 };

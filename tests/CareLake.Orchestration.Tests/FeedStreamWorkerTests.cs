@@ -3,6 +3,7 @@ using CareLake.Core.Vitals;
 using CareLake.Ingest.Bronze;
 using CareLake.Orchestration.Streaming;
 using CareLake.Testing;
+using CareLake.Warehouse.Gold;
 using CareLake.Warehouse.Silver;
 using Npgsql;
 
@@ -29,6 +30,12 @@ public class FeedStreamWorkerTests
         Assert.Equal(0, third.Messages);
 
         await WarehouseAssert.MatchesAsync(connectionString, feed);
+
+        // Gold is a pure function of silver: a full rebuild gives the rows the incremental refreshes left.
+        const string snapshot = "SELECT patient_id, latest_event_id, latest_news2_score, max_news2_24h, alerts_24h, sets_24h FROM gold.patient_risk_snapshot ORDER BY patient_id";
+        var incremental = await Sql.RowsAsync(connectionString, snapshot);
+        Assert.Equal(150, await PatientRiskSnapshotModel.RebuildAsync(dataSource, DateTimeOffset.UtcNow, CancellationToken.None));
+        Assert.Equal(incremental, await Sql.RowsAsync(connectionString, snapshot));
     }
 
     [Fact]

@@ -33,6 +33,35 @@ public class KafkaStreamWorkerTests
         await WarehouseAssert.MatchesAsync(connectionString, [.. feed, .. more]);
     }
 
+    [Fact]
+    public async Task A_broker_outage_mid_stream_loses_and_doubles_nothing()
+    {
+        var connectionString = await TestDatabase.CreateAsync(nameof(A_broker_outage_mid_stream_loses_and_doubles_nothing));
+        using var kafka = new MockKafkaCluster();
+        kafka.CreateTopic("patient_vitals", 8);
+        var feed = VitalsFeed.Create(count: 20_000, patients: 500, seed: 13, dirtyRate: 0.02, start: DateTimeOffset.UtcNow.AddDays(-8));
+        var producing = KafkaTestProducer.ProduceAtRateAsync(kafka.BootstrapServers, "patient_vitals", feed, perSecond: 4000);
+
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var settings = new KafkaWorkerSettings(kafka.BootstrapServers, "outage", ["patient_vitals"], "test-worker", 1000,
+            UntilIdle: TimeSpan.FromSeconds(8), SessionTimeout: TimeSpan.FromSeconds(6));
+        var worker = new KafkaStreamWorker(settings, new PipelineContext(dataSource, [new VitalSignsStage(new VitalSignsParser())], TimeProvider.System, _ => { }));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var run = worker.RunAsync(timeout.Token);
+        while (worker.Statistics.Messages < 2000 && !run.IsCompleted) await Task.Delay(50);
+
+        kafka.SetBrokerDown(-1); // every broker off the network
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var duringOutage = worker.Statistics.Messages;
+        kafka.SetBrokerUp(-1);
+
+        await producing;
+        await run;
+        Assert.InRange(duringOutage, 2000, feed.Count - 1);
+        Assert.Equal(feed.Count, worker.Statistics.Messages);
+        await WarehouseAssert.MatchesAsync(connectionString, feed);
+    }
+
     internal static async Task<KafkaStreamWorker> RunWorkerAsync(NpgsqlDataSource dataSource, string bootstrap, string group, int batchMaxMessages)
     {
         var settings = new KafkaWorkerSettings(bootstrap, group, ["patient_vitals"], "test-worker", batchMaxMessages,

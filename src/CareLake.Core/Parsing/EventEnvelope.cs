@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using CareLake.Core.Contracts;
 
@@ -94,13 +93,5 @@ public static class EventEnvelopeReader
     {
         var i = message.IndexOf(". ", StringComparison.Ordinal);
         return i < 0 ? message : message[..(i + 1)];
-    }
-
-    /// <summary>A short, printable excerpt of a payload for error messages and quarantine listings.</summary>
-    public static string Excerpt(ReadOnlySpan<byte> payload, int maxBytes = 200)
-    {
-        var slice = payload[..Math.Min(payload.Length, maxBytes)];
-        var text = Encoding.UTF8.GetString(slice);
-        return payload.Length > maxBytes ? text + "…" : text;
     }
 }

@@ -18,10 +18,6 @@ public sealed class GoldRefresher(NpgsqlDataSource dataSource, TimeProvider time
 
     private const int ClaimSize = 50_000;
     private readonly Action<string> _log = log ?? (_ => { });
-    private long _refreshed;
-
-    /// <summary>Queue entries drained so far.</summary>
-    public long Refreshed => Interlocked.Read(ref _refreshed);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -62,7 +58,6 @@ public sealed class GoldRefresher(NpgsqlDataSource dataSource, TimeProvider time
                 var count = await PatientRiskSnapshotModel.RefreshPendingAsync(dataSource, time.GetUtcNow(), ClaimSize, upTo, cancellationToken);
                 if (count == 0) break;
                 drained += count;
-                Interlocked.Add(ref _refreshed, count);
             }
 
             return drained;

@@ -72,12 +72,17 @@ public static class PatientRiskSnapshotModel
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Recomputes every patient's row from silver (the table is a pure function of silver).</summary>
-    public static async Task RebuildAsync(NpgsqlDataSource dataSource, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Recomputes every patient's row from silver (the table is a pure function of silver) and empties the queue.
+    /// One repeatable-read snapshot: queue entries committed after it stay queued, so a batch landing meanwhile is
+    /// refreshed later instead of lost; a concurrent refresher makes this fail with a serialization error instead.
+    /// </summary>
+    /// <returns>The number of patients.</returns>
+    public static async Task<int> RebuildAsync(NpgsqlDataSource dataSource, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         var patients = new List<string>();
         await using (var command = new NpgsqlCommand("SELECT DISTINCT patient_id FROM silver.vital_signs", connection))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -85,7 +90,7 @@ public static class PatientRiskSnapshotModel
             while (await reader.ReadAsync(cancellationToken)) patients.Add(reader.GetString(0));
         }
 
-        await using (var clear = new NpgsqlCommand("DELETE FROM gold.patient_risk_snapshot", connection))
+        await using (var clear = new NpgsqlCommand("DELETE FROM gold.patient_risk_snapshot; DELETE FROM gold.pending_patients", connection))
         {
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -96,5 +101,6 @@ public static class PatientRiskSnapshotModel
         }
 
         await transaction.CommitAsync(cancellationToken);
+        return patients.Count;
     }
 }

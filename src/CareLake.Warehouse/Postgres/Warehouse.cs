@@ -23,9 +23,6 @@ public sealed class Warehouse : IAsyncDisposable
     public LocalPostgres? Local { get; }
     public string ConnectionString => DataSource.ConnectionString;
 
-    /// <summary>In local mode, keep the cluster running after dispose (set for workers that share it).</summary>
-    public bool KeepLocalRunning { get; set; }
-
     /// <param name="localDatabase">In local mode, the database to use in CareLake's cluster (created when missing).</param>
     /// <param name="recreate">In local mode, drop <paramref name="localDatabase"/> first (the demo's fresh start).</param>
     public static async Task<Warehouse> OpenAsync(CareLakeOptions options, Action<string>? log = null, CancellationToken cancellationToken = default,
@@ -88,7 +85,7 @@ public sealed class Warehouse : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await DataSource.DisposeAsync();
-        if (Local is not null && !KeepLocalRunning)
+        if (Local is not null)
         {
             try
             {
