@@ -44,8 +44,9 @@ public class KafkaStreamWorkerTests
 
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var settings = new KafkaWorkerSettings(kafka.BootstrapServers, "outage", ["patient_vitals"], "test-worker", 1000,
-            UntilIdle: TimeSpan.FromSeconds(8), SessionTimeout: TimeSpan.FromSeconds(6));
-        var worker = new KafkaStreamWorker(settings, new PipelineContext(dataSource, [new VitalSignsStage(new VitalSignsParser())], TimeProvider.System, _ => { }));
+            UntilIdle: TimeSpan.FromSeconds(10), SessionTimeout: TimeSpan.FromSeconds(6));
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var worker = new KafkaStreamWorker(settings, new PipelineContext(dataSource, [new VitalSignsStage(new VitalSignsParser())], TimeProvider.System, log.Enqueue));
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var run = worker.RunAsync(timeout.Token);
         while (worker.Statistics.Messages < 2000 && !run.IsCompleted) await Task.Delay(50);
@@ -58,7 +59,7 @@ public class KafkaStreamWorkerTests
         await producing;
         await run;
         Assert.InRange(duringOutage, 2000, feed.Count - 1);
-        Assert.Equal(feed.Count, worker.Statistics.Messages);
+        Assert.True(feed.Count == worker.Statistics.Messages, $"{worker.Statistics.Messages} of {feed.Count} consumed; worker log:\n{string.Join('\n', log)}");
         await WarehouseAssert.MatchesAsync(connectionString, feed);
     }
 

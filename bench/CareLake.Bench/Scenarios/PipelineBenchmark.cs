@@ -95,9 +95,15 @@ internal static class PipelineBenchmark
         }
 
         // Gold is part of the pipeline: the clock stops when every patient's snapshot has caught up.
-        while (await Count(dataSource, "SELECT count(*) FROM gold.pending_patients") > 0) await Task.Delay(20, cancellationToken);
+        const string queued = "SELECT count(*) FROM gold.pending_patients";
+        while (await Count(dataSource, queued) > 0 && !run.IsCompleted) await Task.Delay(20, cancellationToken);
         var end = clock.Elapsed;
         await run;
+        if (await Count(dataSource, queued) is var left and > 0)
+        {
+            throw new InvalidOperationException($"the worker stopped with {left:N0} patients still queued for gold (see the log above)");
+        }
+
         var s = worker.Statistics;
         var measured = s.Messages - measuredFromCount;
         var steady = end - (measuredFrom ?? TimeSpan.Zero);
@@ -108,6 +114,9 @@ internal static class PipelineBenchmark
             $"whole run from the first message, warm-up included: {s.Messages:N0} events in {whole.TotalSeconds:0.00} s = {s.Messages / whole.TotalSeconds:N0} events/s " +
             $"({s.Batches:N0} batches; silver {s.SilverInserted:N0}, alerts {s.Alerts:N0}, quarantined {s.QuarantinedTotal:N0})"));
         Console.WriteLine($"memory (working set) as input grows: {string.Join(" · ", checkpoints)}; peak {BenchEnvironment.PeakWorkingSetMiB()} MiB");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"garbage collector: {GC.CollectionCount(0):N0} gen0, {GC.CollectionCount(1):N0} gen1, {GC.CollectionCount(2):N0} gen2 collections; " +
+            $"paused {GC.GetTotalPauseDuration().TotalSeconds:0.00} s in all; {GC.GetTotalAllocatedBytes() >> 20:N0} MiB allocated"));
         var gold = await Count(dataSource, "SELECT count(*) FROM gold.patient_risk_snapshot");
         var bronze = await Count(dataSource, "SELECT count(*) FROM bronze.raw_events");
         Console.WriteLine($"check: bronze {bronze:N0}, gold patients {gold:N0}");

@@ -17,6 +17,7 @@ public sealed class GoldRefresher(NpgsqlDataSource dataSource, TimeProvider time
     public static TimeSpan MaxPause { get; } = TimeSpan.FromSeconds(5);
 
     private const int ClaimSize = 50_000;
+    private const int DrainAttempts = 5;
     private readonly Action<string> _log = log ?? (_ => { });
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -38,15 +39,35 @@ public sealed class GoldRefresher(NpgsqlDataSource dataSource, TimeProvider time
         }
     }
 
-    /// <summary>Refreshes until nothing is queued (used before a worker exits).</summary>
-    public async Task DrainAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Refreshes until nothing is queued (used before a worker exits). A refresh that fails is retried a few
+    /// times; if the database keeps refusing, the patients stay queued for the next run and this says so.
+    /// </summary>
+    /// <returns>True when the queue was drained.</returns>
+    public async Task<bool> DrainAsync(CancellationToken cancellationToken)
     {
-        while (await RefreshQueuedAsync(cancellationToken) > 0)
+        for (var failures = 0; ;)
         {
+            var drained = await RefreshQueuedAsync(cancellationToken);
+            if (drained == 0) return true;
+            if (drained > 0)
+            {
+                failures = 0;
+                continue;
+            }
+
+            if (++failures == DrainAttempts)
+            {
+                _log($"gold refresh failed {DrainAttempts} times in a row; the queued patients stay queued for the next run");
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(failures), time, cancellationToken);
         }
     }
 
     // Drains what was queued when it started, not what arrives meanwhile: that is the next refresh's.
+    // Returns how many queue entries it drained, or -1 when a refresh failed.
     private async Task<long> RefreshQueuedAsync(CancellationToken cancellationToken)
     {
         try
@@ -67,8 +88,8 @@ public sealed class GoldRefresher(NpgsqlDataSource dataSource, TimeProvider time
 #pragma warning restore CA1031
         {
             // The queue is durable: what was not refreshed now is refreshed on a later tick.
-            _log($"gold refresh failed ({e.GetType().Name}: {e.Message.Split('\n')[0]}); retrying on the next tick");
-            return 0;
+            _log($"gold refresh failed ({e.GetType().Name}: {e.Message.Split('\n')[0]}); the patients stay queued and are retried");
+            return -1;
         }
     }
 }

@@ -90,6 +90,8 @@ public sealed class KafkaStreamWorker(KafkaWorkerSettings settings, PipelineCont
             SessionTimeoutMs = (int)session.TotalMilliseconds,
             HeartbeatIntervalMs = (int)session.TotalMilliseconds / 4,
             FetchWaitMaxMs = 10,
+            // After a broker outage, reconnect within a second or two of its return rather than librdkafka's 10 s.
+            ReconnectBackoffMaxMs = 2000,
             QueuedMaxMessagesKbytes = 256 * 1024,
             // Bronze keeps oversized messages too (silver quarantines them), so the consumer must be able to fetch them.
             MaxPartitionFetchBytes = 16 << 20,

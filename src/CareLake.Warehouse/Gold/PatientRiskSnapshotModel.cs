@@ -39,9 +39,11 @@ public static class PatientRiskSnapshotModel
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var patients = new HashSet<string>(StringComparer.Ordinal);
         var claimed = 0;
+        // The ids are collected into an array first, so the delete is a primary-key lookup per id whatever the
+        // planner believes about the queue's size (a semi-join planned on stale statistics can go quadratic).
         await using (var claim = new NpgsqlCommand("""
             DELETE FROM gold.pending_patients
-             WHERE id IN (SELECT id FROM gold.pending_patients WHERE id <= $2 ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+             WHERE id = ANY (ARRAY(SELECT id FROM gold.pending_patients WHERE id <= $2 ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED))
             RETURNING patient_id
             """, connection))
         {
