@@ -40,6 +40,19 @@ public sealed class CliContext : IDisposable
     /// <summary>True when standard output is a terminal that can show live progress.</summary>
     public static bool Interactive => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
 
+    /// <summary>Plain text, without escape codes, when standard output is a file or a pipe (logs, CI, <c>| tail</c>).</summary>
+    public static void ConfigureConsole()
+    {
+        if (!Console.IsOutputRedirected) return;
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(Console.Out),
+        });
+    }
+
     public static CliContext Create(ParseResult parseResult, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(parseResult);

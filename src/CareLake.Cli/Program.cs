@@ -2,6 +2,7 @@ using System.CommandLine;
 using CareLake.Cli;
 using CareLake.Cli.Commands;
 
+CliContext.ConfigureConsole();
 var root = new RootCommand("CareLake: a healthcare data pipeline from clinical streams to a PostgreSQL medallion warehouse.")
 {
     DemoCommand.Create(),

@@ -19,6 +19,7 @@ public class DemoCommandTests
             Assert.Matches(@"[\d,]+ events ingested", output);
             Assert.Contains("patient_risk_snapshot", output, StringComparison.Ordinal);
             Assert.Contains("news2_red_score", output, StringComparison.Ordinal);
+            Assert.DoesNotContain('\u001b', output); // plain text into a pipe: no terminal escape codes
             var local = new LocalPostgres(dataDirectory);
             Assert.False(await local.IsRunningAsync()); // stopped on exit
 
