@@ -7,6 +7,7 @@ var root = new RootCommand("CareLake benchmarks: each scenario prints its figure
     CareLake.Bench.Scenarios.PipelineBenchmark.Create(),
     CareLake.Bench.Scenarios.KafkaFeedProcess.Create(),
     CareLake.Bench.Scenarios.GeneratorBenchmark.Create(),
+    CareLake.Bench.Scenarios.SilverPrepareBenchmark.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();
