@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using CareLake.Core.Contracts;
 
@@ -24,11 +25,14 @@ public sealed record PayloadLimits(int MaxPayloadBytes = 1 << 20, TimeSpan? Futu
 /// <summary>Opens a raw payload as a JSON event object and reads its envelope.</summary>
 public static class EventEnvelopeReader
 {
+    // Duplicate names are found by FindDuplicateName below: System.Text.Json's own check allocates a set per object.
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
-        AllowDuplicateProperties = false,
         MaxDepth = 32,
     };
+
+    // Objects up to this size are checked for repeated names by comparing hashes on the stack; larger ones with a set.
+    private const int PairwiseNameCheckLimit = 32;
 
     /// <summary>
     /// Checks size, UTF-8 and JSON syntax, and that the payload is an object. On success the caller owns
@@ -66,7 +70,82 @@ public static class EventEnvelopeReader
             return new Rejection(RejectionReason.NotAnObject, $"payload must be a JSON object, not {kind}");
         }
 
+        if (FindDuplicateName(document.RootElement) is { } duplicate)
+        {
+            document.Dispose();
+            document = null;
+            return new Rejection(RejectionReason.MalformedJson,
+                $"'{JsonFields.Truncate(duplicate)}' appears more than once in one object, so which value is meant is undefined (RFC 8259 §4)", duplicate);
+        }
+
         return null;
+    }
+
+    /// <summary>The first name that repeats within one object, at any depth; null when there is none.</summary>
+    public static string? FindDuplicateName(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var count = element.GetPropertyCount();
+                if (count > PairwiseNameCheckLimit) return FindDuplicateNameWithSet(element);
+                Span<int> hashes = stackalloc int[count];
+                var index = 0;
+                foreach (var property in element.EnumerateObject())
+                {
+                    var name = JsonMarshal.GetRawUtf8PropertyName(property);
+                    if (name.Contains((byte)'\\')) return FindDuplicateNameWithSet(element); // escapes: compare decoded names
+                    var hash = RawNameHash(name);
+                    for (var j = 0; j < index; j++)
+                    {
+                        if (hashes[j] == hash && RawNameAt(element, j).SequenceEqual(name)) return property.Name;
+                    }
+
+                    hashes[index++] = hash;
+                    if (FindDuplicateName(property.Value) is { } nested) return nested;
+                }
+
+                return null;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (FindDuplicateName(item) is { } nested) return nested;
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static string? FindDuplicateNameWithSet(JsonElement obj)
+    {
+        var seen = new HashSet<string>(obj.GetPropertyCount(), StringComparer.Ordinal);
+        foreach (var property in obj.EnumerateObject())
+        {
+            if (!seen.Add(property.Name)) return property.Name;
+            if (FindDuplicateName(property.Value) is { } nested) return nested;
+        }
+
+        return null;
+    }
+
+    private static int RawNameHash(ReadOnlySpan<byte> name)
+    {
+        var hash = new HashCode();
+        hash.AddBytes(name);
+        return hash.ToHashCode();
+    }
+
+    private static ReadOnlySpan<byte> RawNameAt(JsonElement obj, int index)
+    {
+        var i = 0;
+        foreach (var property in obj.EnumerateObject())
+        {
+            if (i++ == index) return JsonMarshal.GetRawUtf8PropertyName(property);
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(index));
     }
 
     /// <summary>Reads the common fields; <paramref name="patientRequired"/> is false only for <c>ehr_access</c>.</summary>

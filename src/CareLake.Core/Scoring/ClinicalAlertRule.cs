@@ -20,6 +20,11 @@ public static class ClinicalAlertRule
     public static ClinicalAlert? Evaluate(News2Result result)
     {
         ArgumentNullException.ThrowIfNull(result);
+        if (result.Total is not >= EmergencyThreshold && !result.SubScores.HasRedScore)
+        {
+            return null; // most sets: decided without building the reason
+        }
+
         var red = result.SubScores.All
             .Select((score, i) => (score, name: ParameterNames[i]))
             .Where(p => p.score == 3)

@@ -43,8 +43,17 @@ public sealed record News2SubScores(
 {
     public IEnumerable<int?> All => [RespiratoryRate, Spo2, Oxygen, SystolicBp, HeartRate, Consciousness, Temperature];
 
+    /// <summary>True when all seven parameters were scored.</summary>
+    public bool IsComplete =>
+        RespiratoryRate.HasValue && Spo2.HasValue && Oxygen.HasValue && SystolicBp.HasValue && HeartRate.HasValue &&
+        Consciousness.HasValue && Temperature.HasValue;
+
+    /// <summary>The aggregate score; null unless all seven parameters were scored.</summary>
+    public int? Total => RespiratoryRate + Spo2 + Oxygen + SystolicBp + HeartRate + Consciousness + Temperature;
+
     /// <summary>True when any scored parameter is a "red score" of 3.</summary>
-    public bool HasRedScore => All.Any(s => s == 3);
+    public bool HasRedScore =>
+        RespiratoryRate == 3 || Spo2 == 3 || Oxygen == 3 || SystolicBp == 3 || HeartRate == 3 || Consciousness == 3 || Temperature == 3;
 }
 
 /// <summary>A NEWS2 result. <see cref="Total"/> and <see cref="Band"/> are null unless all seven parameters were scored.</summary>
@@ -72,6 +81,21 @@ public static class News2
             Consciousness: input.Consciousness is { } c ? ScoreConsciousness(c) : null,
             Temperature: input.TemperatureCelsius is { } t ? ScoreTemperature(t) : null);
 
+        var missing = Missing(input);
+        return missing.Count == 0 && sub.Total is { } total
+            ? new News2Result(sub, total, BandOf(total, sub.HasRedScore), missing)
+            : new News2Result(sub, null, null, missing);
+    }
+
+    /// <summary>The contract names of the parameters that were not measured (none for a complete set: no allocation).</summary>
+    private static IReadOnlyList<string> Missing(News2Input input)
+    {
+        if (input.RespiratoryRate is not null && input.Spo2 is not null && input.OnSupplementalOxygen is not null &&
+            input.SystolicBp is not null && input.HeartRate is not null && input.Consciousness is not null && input.TemperatureCelsius is not null)
+        {
+            return [];
+        }
+
         var missing = new List<string>(7);
         if (input.RespiratoryRate is null) missing.Add("respiratory_rate");
         if (input.Spo2 is null) missing.Add("spo2");
@@ -80,14 +104,7 @@ public static class News2
         if (input.HeartRate is null) missing.Add("heart_rate");
         if (input.Consciousness is null) missing.Add("consciousness");
         if (input.TemperatureCelsius is null) missing.Add("temperature");
-
-        if (missing.Count > 0 || sub.All.Any(s => s is null))
-        {
-            return new News2Result(sub, null, null, missing);
-        }
-
-        var total = sub.All.Sum(s => s!.Value);
-        return new News2Result(sub, total, BandOf(total, sub.HasRedScore), missing);
+        return missing;
     }
 
     /// <summary>Chart 3 precedence: total ≥ 7 high; ≥ 5 medium; a single red score low-medium; otherwise low.</summary>

@@ -12,6 +12,8 @@ namespace CareLake.Core.Vitals;
 public sealed class VitalSignsParser(PlausibilityLimits? limits = null, PayloadLimits? payloadLimits = null)
 {
     private static readonly string[] ConsciousnessCodes = ["A", "C", "V", "P", "U"];
+    private static readonly string[] CelsiusCodes = ["Cel", "C", "°C", "degC", "Celsius"];
+    private static readonly string[] FahrenheitCodes = ["[degF]", "F", "°F", "degF", "Fahrenheit"];
 
     private readonly PlausibilityLimits _limits = limits ?? PlausibilityLimits.Adult;
     private readonly PayloadLimits _payloadLimits = payloadLimits ?? PayloadLimits.Default;
@@ -137,17 +139,25 @@ public sealed class VitalSignsParser(PlausibilityLimits? limits = null, PayloadL
 
     private TemperatureUnit? ParseTemperatureUnit(string? unit, decimal value)
     {
-        switch (unit?.Trim().ToUpperInvariant())
+        var code = unit.AsSpan().Trim();
+        if (code.IsEmpty)
         {
-            case null or "":
-                return _limits.FahrenheitGuess.Contains(value) ? TemperatureUnit.FahrenheitInferred : TemperatureUnit.Celsius;
-            case "CEL" or "C" or "°C" or "DEGC" or "CELSIUS":
-                return TemperatureUnit.Celsius;
-            case "[DEGF]" or "F" or "°F" or "DEGF" or "FAHRENHEIT":
-                return TemperatureUnit.Fahrenheit;
-            default:
-                return null;
+            return _limits.FahrenheitGuess.Contains(value) ? TemperatureUnit.FahrenheitInferred : TemperatureUnit.Celsius;
         }
+
+        if (IsAnyOf(code, CelsiusCodes)) return TemperatureUnit.Celsius;
+        if (IsAnyOf(code, FahrenheitCodes)) return TemperatureUnit.Fahrenheit;
+        return null;
+    }
+
+    private static bool IsAnyOf(ReadOnlySpan<char> code, string[] names)
+    {
+        foreach (var name in names)
+        {
+            if (code.Equals(name, StringComparison.OrdinalIgnoreCase)) return true;
+        }
+
+        return false;
     }
 
     private static Consciousness ParseConsciousness(string code) => code switch

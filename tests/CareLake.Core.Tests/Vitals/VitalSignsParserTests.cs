@@ -121,8 +121,12 @@ public class VitalSignsParserTests
         },
         {
             """{"event_id":"e","event_type":"vital_signs","schema_version":1,"occurred_at":"2026-11-02T08:15:00Z","patient_id":"p","measured_at":"2026-11-02T08:15:00Z","spo2":99,"spo2":80}""",
-            "malformed_json", null
+            "malformed_json", "spo2"
         },
+        { ContractExample.Replace("\"spo2\":93", "\"spo2\":93,\"sp\\u006f2\":80", StringComparison.Ordinal), "malformed_json", "spo2" }, // the same name, escaped
+        { ContractExample.Replace("\"device_id\"", "\"extra\":{\"a\":1,\"a\":2},\"device_id\"", StringComparison.Ordinal), "malformed_json", "a" },
+        { ContractExample.Replace("\"device_id\"", "\"extra\":[{\"a\":1},{\"b\":1,\"b\":2}],\"device_id\"", StringComparison.Ordinal), "malformed_json", "b" },
+        { With(ContractExample, o => { for (var i = 0; i < 40; i++) o[$"x{i}"] = i; }).Replace("\"x39\"", "\"x3\"", StringComparison.Ordinal), "malformed_json", "x3" }, // a large object
         { With(ContractExample, o => o["heart_rate"] = JsonNode.Parse("1e400")), "implausible_value", "heart_rate" },
         { ContractExample.Replace("MRN0001234", "MRN\\u0000X", StringComparison.Ordinal), "invalid_value", "patient_id" },
         { ContractExample.Replace("vs-000001", "vs-\\ud800", StringComparison.Ordinal), "invalid_value", "event_id" },
