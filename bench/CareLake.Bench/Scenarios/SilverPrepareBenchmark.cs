@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using CareLake.Core.Scoring;
 using CareLake.Core.Vitals;
 using CareLake.Warehouse.Silver;
 
@@ -51,6 +52,7 @@ public static class SilverPrepareBenchmark
                 foreach (var input in inputs) c += parser.Parse(input.Payload, received).IsSuccess ? 1 : 0;
                 return c;
             });
+            MeasureScoring(inputs.Select(i => parser.Parse(i.Payload, received).Value!).ToList());
             Measure("silver prepare (+ dedupe, NEWS2, alerts)", n, () =>
             {
                 long c = 0;
@@ -61,6 +63,14 @@ public static class SilverPrepareBenchmark
         });
         return command;
     }
+
+    private static void MeasureScoring(List<VitalSigns> parsed) =>
+        Measure("NEWS2 and the alert rule on parsed sets", parsed.Count, () =>
+        {
+            long alerts = 0;
+            foreach (var v in parsed) alerts += ClinicalAlertRule.Evaluate(News2.Score(v.News2Input)) is null ? 0 : 1;
+            return alerts;
+        });
 
     private static void Measure(string what, int n, Func<long> run)
     {
