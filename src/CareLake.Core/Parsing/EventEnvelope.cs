@@ -82,7 +82,7 @@ public static class EventEnvelopeReader
     }
 
     /// <summary>The first name that repeats within one object, at any depth; null when there is none.</summary>
-    public static string? FindDuplicateName(JsonElement element)
+    private static string? FindDuplicateName(JsonElement element)
     {
         switch (element.ValueKind)
         {
