@@ -72,13 +72,29 @@ public static class EventEnvelopeReader
 
         if (FindDuplicateName(document.RootElement) is { } duplicate)
         {
+            // The event_id still identifies the record in quarantine, unless it is the name that repeats.
+            var eventId = duplicate == "event_id" ? null : ValidEventId(document.RootElement);
             document.Dispose();
             document = null;
             return new Rejection(RejectionReason.MalformedJson,
-                $"'{JsonFields.Truncate(duplicate)}' appears more than once in one object, so which value is meant is undefined (RFC 8259 §4)", duplicate);
+                $"'{JsonFields.Truncate(duplicate)}' appears more than once in one object, so which value is meant is undefined (RFC 8259 §4)", duplicate, eventId);
         }
 
         return null;
+    }
+
+    private static string? ValidEventId(JsonElement root)
+    {
+        if (!root.TryGetProperty("event_id", out var id) || id.ValueKind != JsonValueKind.String) return null;
+        try
+        {
+            var eventId = id.GetString()!;
+            return eventId.Length is >= 1 and <= 128 && JsonFields.IsStorableText(eventId) ? eventId : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // an unpaired surrogate escape
+        }
     }
 
     /// <summary>The first name that repeats within one object, at any depth; null when there is none.</summary>

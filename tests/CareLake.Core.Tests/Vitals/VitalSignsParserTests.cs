@@ -132,6 +132,15 @@ public class VitalSignsParserTests
         { ContractExample.Replace("vs-000001", "vs-\\ud800", StringComparison.Ordinal), "invalid_value", "event_id" },
     };
 
+    [Fact]
+    public void A_repeated_name_is_rejected_with_the_records_event_id()
+    {
+        var result = Parse(ContractExample.Replace("\"spo2\":93", "\"spo2\":93,\"spo2\":80", StringComparison.Ordinal));
+
+        Assert.Equal(("malformed_json", "spo2", "vs-000001"), (result.Rejection!.Code, result.Rejection.Field, result.Rejection.EventId));
+        Assert.Null(Parse(ContractExample.Replace("\"event_id\":\"vs-000001\"", "\"event_id\":\"a\",\"event_id\":\"b\"", StringComparison.Ordinal)).Rejection!.EventId);
+    }
+
     [Theory]
     [MemberData(nameof(BadRecords))]
     public void Bad_records_are_rejected_with_a_reason(string json, string reason, string? field)
