@@ -1,4 +1,5 @@
 using System.Text;
+using CareLake.Core.Hashing;
 using CareLake.Generator;
 using CareLake.Ingest.Bronze;
 
@@ -21,19 +22,10 @@ public static class GeneratorFeed
         var next = new Dictionary<(string Topic, int Partition), long>();
         foreach (var e in events)
         {
-            var key = Encoding.UTF8.GetBytes(e.Key);
-            var partition = (int)(Fnv1a(key) % Partitions);
+            var partition = (int)(StableHash.Of(e.Key) % Partitions);
             var position = next.GetValueOrDefault((e.Topic, partition));
             next[(e.Topic, partition)] = position + 1;
-            yield return new RawMessage(SourceName, e.Topic, partition, position, key, null, null, e.Payload, null, time.GetUtcNow());
+            yield return new RawMessage(SourceName, e.Topic, partition, position, Encoding.UTF8.GetBytes(e.Key), null, null, e.Payload, null, time.GetUtcNow());
         }
-    }
-
-    // A stable hash (string.GetHashCode differs between processes).
-    private static uint Fnv1a(ReadOnlySpan<byte> bytes)
-    {
-        var hash = 2166136261u;
-        foreach (var b in bytes) hash = unchecked((hash ^ b) * 16777619u);
-        return hash;
     }
 }

@@ -19,45 +19,41 @@ public sealed class FeedStreamWorker(PipelineContext pipeline, string source, st
     {
         ArgumentNullException.ThrowIfNull(messages);
         var stored = await ReadAllPositionsAsync(cancellationToken);
+        await pipeline.CreateGoldRefresher().RunAlongsideAsync(() => IngestAsync(messages, stored, cancellationToken), cancellationToken, drainToken: cancellationToken);
+    }
+
+    private async Task IngestAsync(IEnumerable<RawMessage> messages, Dictionary<(string, int), long> stored, CancellationToken cancellationToken)
+    {
         var next = new Dictionary<(string, int), long?>();
         var batch = new MicroBatch();
-        var gold = pipeline.CreateGoldRefresher();
-        using var stopGold = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var refreshing = gold.RunAsync(stopGold.Token);
-        await using (var lane = new CommitPipeline(pipeline.CreateCommitter(workerId), Statistics, capacity: 2, cancellationToken: cancellationToken))
+        await using var lane = new CommitPipeline(pipeline.CreateCommitter(workerId), Statistics, capacity: 2, cancellationToken: cancellationToken);
+        foreach (var message in messages)
         {
-            foreach (var message in messages)
+            cancellationToken.ThrowIfCancellationRequested();
+            if (message.Source != source) throw new ArgumentException($"feed message from source '{message.Source}' given to the '{source}' worker", nameof(messages));
+            var key = (message.Stream, message.Partition);
+            if (!next.TryGetValue(key, out var expected))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (message.Source != source) throw new ArgumentException($"feed message from source '{message.Source}' given to the '{source}' worker", nameof(messages));
-                var key = (message.Stream, message.Partition);
-                if (!next.TryGetValue(key, out var expected))
-                {
-                    next[key] = expected = stored.TryGetValue(key, out var p) ? p : null;
-                }
-
-                var from = batch.TryGetNext(message.Stream, message.Partition, out var inBatch) ? inBatch : expected;
-                if (from is { } f && message.Position < f)
-                {
-                    Statistics.AddSkipped();
-                    continue;
-                }
-
-                batch.Add(message, expected, Stopwatch.GetTimestamp());
-                if (batch.Count >= batchMaxMessages || batch.Bytes >= batchMaxBytes)
-                {
-                    await FlushAsync(batch, lane, next, cancellationToken);
-                }
+                next[key] = expected = stored.TryGetValue(key, out var p) ? p : null;
             }
 
-            await FlushAsync(batch, lane, next, cancellationToken);
-            await lane.DrainAsync(cancellationToken);
-            if (lane.Conflicted) throw Conflict();
+            var from = batch.TryGetNext(message.Stream, message.Partition, out var inBatch) ? inBatch : expected;
+            if (from is { } f && message.Position < f)
+            {
+                Statistics.AddSkipped();
+                continue;
+            }
+
+            batch.Add(message, expected, Stopwatch.GetTimestamp());
+            if (batch.Count >= batchMaxMessages || batch.Bytes >= batchMaxBytes)
+            {
+                await FlushAsync(batch, lane, next, cancellationToken);
+            }
         }
 
-        await stopGold.CancelAsync();
-        await refreshing;
-        await gold.DrainAsync(cancellationToken);
+        await FlushAsync(batch, lane, next, cancellationToken);
+        await lane.DrainAsync(cancellationToken);
+        if (lane.Conflicted) throw Conflict();
     }
 
     private async Task FlushAsync(MicroBatch batch, CommitPipeline lane, Dictionary<(string, int), long?> next, CancellationToken cancellationToken)

@@ -20,6 +20,29 @@ public sealed class GoldRefresher(NpgsqlDataSource dataSource, TimeProvider time
     private const int DrainAttempts = 5;
     private readonly Action<string> _log = log ?? (_ => { });
 
+    /// <summary>
+    /// Runs <paramref name="work"/> (a worker's ingest) with gold kept up in the background. However the work
+    /// ends, the background refresh stops with it; when it ends normally, what is still queued is drained.
+    /// </summary>
+    /// <param name="drainToken">Cancels the final drain (a worker that commits on a graceful stop passes none).</param>
+    public async Task RunAlongsideAsync(Func<Task> work, CancellationToken cancellationToken, CancellationToken drainToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var refreshing = RunAsync(stop.Token);
+        try
+        {
+            await work();
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await refreshing;
+        }
+
+        await DrainAsync(drainToken);
+    }
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var pause = interval;

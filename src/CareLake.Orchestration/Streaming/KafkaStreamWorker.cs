@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using CareLake.Core.Hashing;
 using CareLake.Ingest.Bronze;
 using CareLake.Ingest.Positions;
 using Confluent.Kafka;
@@ -40,6 +41,7 @@ public sealed class KafkaStreamWorker(KafkaWorkerSettings settings, PipelineCont
     private readonly ConcurrentQueue<TopicPartitionOffset> _durable = new();
     private readonly Dictionary<string, long> _lastLogged = new(StringComparer.Ordinal);
     private readonly Action<string> _log = pipeline.Log;
+    private readonly TimeSpan _session = settings.SessionTimeout ?? TimeSpan.FromSeconds(10);
     private (MicroBatch Batch, CommitPipeline Pipeline)[] _lanes = [];
     private long _lastActivity;
     private long _started;
@@ -56,29 +58,17 @@ public sealed class KafkaStreamWorker(KafkaWorkerSettings settings, PipelineCont
     /// <param name="cancellationToken">Stops reading; what was read is still committed (for up to <see cref="GracefulStopTimeout"/>).</param>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var gold = pipeline.CreateGoldRefresher();
-        using var stopGold = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var refreshing = gold.RunAsync(stopGold.Token);
-        // Commit lanes outlive the stop request so that a graceful stop commits what was read.
+        // Commit lanes outlive the stop request so that a graceful stop commits what was read, and gold is drained after it.
         using var hardStop = new CancellationTokenSource();
         using var escalate = cancellationToken.Register(() => hardStop.CancelAfter(GracefulStopTimeout));
-        try
-        {
-            await Task.Factory.StartNew(() => Consume(cancellationToken, hardStop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        }
-        finally
-        {
-            await stopGold.CancelAsync();
-            await refreshing;
-        }
-
-        await gold.DrainAsync(CancellationToken.None);
+        await pipeline.CreateGoldRefresher().RunAlongsideAsync(
+            () => Task.Factory.StartNew(() => Consume(cancellationToken, hardStop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default),
+            cancellationToken, drainToken: CancellationToken.None);
     }
 
     private void Consume(CancellationToken cancellationToken, CancellationToken hardStop)
     {
         var maxDelay = settings.BatchMaxDelay ?? TimeSpan.FromMilliseconds(200);
-        var session = settings.SessionTimeout ?? TimeSpan.FromSeconds(10);
         var config = new ConsumerConfig
         {
             BootstrapServers = settings.BootstrapServers,
@@ -87,8 +77,8 @@ public sealed class KafkaStreamWorker(KafkaWorkerSettings settings, PipelineCont
             EnableAutoCommit = true,
             EnableAutoOffsetStore = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
-            SessionTimeoutMs = (int)session.TotalMilliseconds,
-            HeartbeatIntervalMs = (int)session.TotalMilliseconds / 4,
+            SessionTimeoutMs = (int)_session.TotalMilliseconds,
+            HeartbeatIntervalMs = (int)_session.TotalMilliseconds / 4,
             FetchWaitMaxMs = 10,
             // After a broker outage, reconnect within a second or two of its return rather than librdkafka's 10 s.
             ReconnectBackoffMaxMs = 2000,
@@ -188,14 +178,7 @@ public sealed class KafkaStreamWorker(KafkaWorkerSettings settings, PipelineCont
         return lane;
     }
 
-    private int LaneOf(TopicPartition tp) => (int)((uint)(tp.Partition.Value + StableHash(tp.Topic)) % (uint)_lanes.Length);
-
-    private static int StableHash(string s)
-    {
-        var h = 17;
-        foreach (var c in s) h = unchecked(h * 31 + c);
-        return h;
-    }
+    private int LaneOf(TopicPartition tp) => (int)(unchecked(StableHash.Of(tp.Topic) + (uint)tp.Partition.Value) % (uint)_lanes.Length);
 
     private void FlushAll(CancellationToken cancellationToken)
     {
@@ -342,8 +325,7 @@ public sealed class KafkaStreamWorker(KafkaWorkerSettings settings, PipelineCont
     {
         if (settings.UntilIdle is not { } idle || _lanes.Any(l => l.Pipeline.Pending > 0)) return false;
         if (_everAssigned) return Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastActivity)) >= idle;
-        var session = settings.SessionTimeout ?? TimeSpan.FromSeconds(10);
-        return Stopwatch.GetElapsedTime(_started) >= idle + session + session + TimeSpan.FromSeconds(10);
+        return Stopwatch.GetElapsedTime(_started) >= idle + _session + _session + TimeSpan.FromSeconds(10);
     }
 
     private void LogThrottled(string message)
