@@ -43,10 +43,12 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         return $"{Environment.ProcessorCount} cores ({cpu ?? "unknown CPU"}), {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}";
     }
 
-    public static long PeakWorkingSetMiB()
+    public static long PeakWorkingSetMiB() => PeakWorkingSetBytes() >> 20;
+
+    public static long PeakWorkingSetBytes()
     {
         using var self = Process.GetCurrentProcess();
-        return self.PeakWorkingSet64 >> 20;
+        return self.PeakWorkingSet64;
     }
 
     public async ValueTask DisposeAsync()

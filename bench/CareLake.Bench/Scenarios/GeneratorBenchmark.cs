@@ -65,7 +65,7 @@ public static class GeneratorBenchmark
         var simulate = stopwatch.Elapsed;
         var summary = simulator.Summary;
         Report("simulate (structured events)", clinical, simulate, null);
-        var peakAfterSimulation = Process.GetCurrentProcess().PeakWorkingSet64;
+        var peakAfterSimulation = BenchEnvironment.PeakWorkingSetBytes();
 
         // 2. The contract stream as NDJSON files.
         var directory = Path.Combine(Path.GetTempPath(), "carelake-bench-generator-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
@@ -86,7 +86,7 @@ public static class GeneratorBenchmark
             Directory.Delete(directory, recursive: true);
         }
 
-        var peakAfterFiles = Process.GetCurrentProcess().PeakWorkingSet64;
+        var peakAfterFiles = BenchEnvironment.PeakWorkingSetBytes();
 
         // 3. The contract stream to the librdkafka mock cluster, every delivery confirmed.
         if (kafka)
@@ -119,7 +119,7 @@ public static class GeneratorBenchmark
 
         Console.WriteLine($"  {"total",-18} {clinical,12:N0}");
         Console.WriteLine($"peak working set: {peakAfterSimulation / 1e6:N0} MB after simulation, {peakAfterFiles / 1e6:N0} MB after NDJSON, " +
-                          $"{Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:N0} MB overall (includes the in-process mock cluster's message store)");
+                          $"{BenchEnvironment.PeakWorkingSetBytes() / 1e6:N0} MB overall (includes the in-process mock cluster's message store)");
     }
 
     private sealed class DiscardSink : IContractEventSink

@@ -38,16 +38,16 @@ internal static class PipelineBenchmark
             await using var environment = await BenchEnvironment.StartAsync();
             var n = parse.GetValue(events);
             var lanes = parse.GetValue(lanesOption);
-            BronzeOnly = parse.GetValue(bronzeOnly);
+            var stages = parse.GetValue(bronzeOnly) ? Array.Empty<ISilverStage>() : [new VitalSignsStage(new VitalSignsParser())];
             if (n > 0)
             {
-                await ThroughputAsync(environment, n, parse.GetValue(warmupOption), parse.GetValue(patients), parse.GetValue(partitions), parse.GetValue(batch), lanes, cancellationToken);
+                await ThroughputAsync(environment, stages, n, parse.GetValue(warmupOption), parse.GetValue(patients), parse.GetValue(partitions), parse.GetValue(batch), lanes, cancellationToken);
                 await RawCeilingAsync(environment, n, parse.GetValue(patients));
             }
 
             if (parse.GetValue(latencyRate) > 0)
             {
-                await LatencyAsync(environment, parse.GetValue(latencyRate), parse.GetValue(latencySeconds), parse.GetValue(patients), parse.GetValue(batch), lanes, cancellationToken);
+                await LatencyAsync(environment, stages, parse.GetValue(latencyRate), parse.GetValue(latencySeconds), parse.GetValue(patients), parse.GetValue(batch), lanes, cancellationToken);
             }
 
             return 0;
@@ -55,7 +55,7 @@ internal static class PipelineBenchmark
         return command;
     }
 
-    private static async Task ThroughputAsync(BenchEnvironment environment, long n, long warmup, int patients, int partitions, int batchSize, int lanes, CancellationToken cancellationToken)
+    private static async Task ThroughputAsync(BenchEnvironment environment, IReadOnlyList<ISilverStage> stages, long n, long warmup, int patients, int partitions, int batchSize, int lanes, CancellationToken cancellationToken)
     {
         await using var dataSource = await environment.FreshDatabaseAsync("carelake_bench");
         var total = n + warmup;
@@ -65,7 +65,7 @@ internal static class PipelineBenchmark
         Console.WriteLine($"produced {total:N0} events ({warmup:N0} warm-up + {n:N0} measured) to {partitions} partitions ({produced})");
 
         var settings = new KafkaWorkerSettings(bootstrap, "bench", ["patient_vitals"], "bench", batchSize, UntilIdle: TimeSpan.FromSeconds(3), CommitLanes: lanes);
-        var worker = new KafkaStreamWorker(settings, Pipeline(dataSource));
+        var worker = new KafkaStreamWorker(settings, Pipeline(dataSource, stages));
         GC.Collect();
         var run = worker.RunAsync(cancellationToken);
         var clock = Stopwatch.StartNew();
@@ -158,13 +158,13 @@ internal static class PipelineBenchmark
             $"raw ceiling: binary COPY of the same {n:N0} rows into an unlogged table: {elapsed.TotalSeconds:0.00} s = {n / elapsed.TotalSeconds:N0} rows/s"));
     }
 
-    private static async Task LatencyAsync(BenchEnvironment environment, int rate, int seconds, int patients, int batchSize, int lanes, CancellationToken cancellationToken)
+    private static async Task LatencyAsync(BenchEnvironment environment, IReadOnlyList<ISilverStage> stages, int rate, int seconds, int patients, int batchSize, int lanes, CancellationToken cancellationToken)
     {
         await using var dataSource = await environment.FreshDatabaseAsync("carelake_bench_latency");
         using var feed = FeedProcess.Start($"--rate {rate} --seconds {seconds} --patients {patients} --partitions 16");
         var bootstrap = feed.ReadValue("bootstrap");
         var settings = new KafkaWorkerSettings(bootstrap, "bench-latency", ["patient_vitals"], "bench-latency", batchSize, CommitLanes: lanes);
-        var worker = new KafkaStreamWorker(settings, Pipeline(dataSource));
+        var worker = new KafkaStreamWorker(settings, Pipeline(dataSource, stages));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var run = worker.RunAsync(stop.Token);
         while (worker.Assignment.Count == 0) await Task.Delay(50, cancellationToken);
@@ -216,10 +216,8 @@ internal static class PipelineBenchmark
             $"p50 {P(0.50):0.0} ms · p99 {P(0.99):0.0} ms · max {(latencies.Count > 0 ? latencies[^1] : double.NaN):0.0} ms"));
     }
 
-    private static bool BronzeOnly { get; set; }
-
-    private static PipelineContext Pipeline(NpgsqlDataSource dataSource) =>
-        new(dataSource, BronzeOnly ? [] : [new VitalSignsStage(new VitalSignsParser())], TimeProvider.System, m => Console.Error.WriteLine(m));
+    private static PipelineContext Pipeline(NpgsqlDataSource dataSource, IReadOnlyList<ISilverStage> stages) =>
+        new(dataSource, stages, TimeProvider.System, m => Console.Error.WriteLine(m));
 
     private static async Task<long> Count(NpgsqlDataSource dataSource, string sql)
     {

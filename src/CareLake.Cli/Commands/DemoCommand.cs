@@ -123,21 +123,22 @@ public static class DemoCommand
         foreach (var (table, rows) in summary.Section("gold")) layers.AddRow("gold", table, $"{rows:N0}");
         AnsiConsole.Write(layers);
 
-        var news2 = new Table().AddColumns("NEWS2 band (silver vital-sign sets)", "sets");
-        foreach (var (band, rows) in summary.Section("news2_band")) news2.AddRow(band, $"{rows:N0}");
-        AnsiConsole.Write(news2);
-
-        var alerts = new Table().AddColumns("clinical alerts", "count");
-        foreach (var (kind, rows) in summary.Section("alert")) alerts.AddRow(kind, $"{rows:N0}");
-        AnsiConsole.Write(alerts);
-
-        var quarantine = new Table().AddColumns("quarantined (reason)", "records");
-        foreach (var (reason, rows) in summary.Section("quarantine")) quarantine.AddRow(reason, $"{rows:N0}");
+        AnsiConsole.Write(SectionTable(summary, "news2_band", "NEWS2 band (silver vital-sign sets)", "sets"));
+        AnsiConsole.Write(SectionTable(summary, "alert", "clinical alerts", "count"));
+        var quarantine = SectionTable(summary, "quarantine", "quarantined (reason)", "records");
         quarantine.AddRow("[dim]duplicates (counted, not quarantined)[/]", $"{summary.Count("silver", "duplicate_events"):N0}");
         AnsiConsole.Write(quarantine);
 
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"hospital: {hospital.InpatientAdmissions:N0} inpatient admissions, mean LOS {hospital.MeanLengthOfStayDays:0.0} d, " +
             $"30-day readmissions {hospital.ReadmissionRate:P1}, {hospital.VitalSignSets:N0} vital-sign sets generated"));
+    }
+
+    /// <summary>One row per item of a summary section, with its count.</summary>
+    private static Table SectionTable(LayerSummary summary, string section, string itemHeading, string countHeading)
+    {
+        var table = new Table().AddColumns(itemHeading, countHeading);
+        foreach (var (item, rows) in summary.Section(section)) table.AddRow(item, $"{rows:N0}");
+        return table;
     }
 }

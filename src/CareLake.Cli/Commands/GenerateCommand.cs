@@ -74,6 +74,7 @@ public static class GenerateCommand
         {
             GeneratorOptions options;
             List<Target> parsedTargets;
+            EventPacer? pacer;
             try
             {
                 options = parseResult.GetValue(preset) is { } name ? GeneratorOptions.Preset(name) : new GeneratorOptions();
@@ -97,7 +98,7 @@ public static class GenerateCommand
                 if (options.WardVitalsInterval < options.EscalatedVitalsInterval) options = options with { EscalatedVitalsInterval = options.WardVitalsInterval };
                 options.Validate();
                 parsedTargets = (parseResult.GetValue(targets) ?? []).Select(Target.Parse).ToList();
-                _ = EventPacer.Create(parseResult.GetValue(rate), parseResult.GetValue(speed));
+                pacer = EventPacer.Create(parseResult.GetValue(rate), parseResult.GetValue(speed), context.Time);
             }
             catch (ArgumentException e)
             {
@@ -144,7 +145,6 @@ public static class GenerateCommand
                     }
                 }
 
-                var pacer = EventPacer.Create(parseResult.GetValue(rate), parseResult.GetValue(speed), context.Time);
                 var run = new GeneratorRun(simulator, clinicalSinks, contractSinks, pacer);
                 CliContext.Log($"simulating {options.Patients:N0} patients over {options.Days} days from {options.PeriodStart:yyyy-MM-dd} (seed {options.Seed}) " +
                                $"to {(parsedTargets.Count == 0 ? "nowhere (summary only)" : string.Join(", ", clinicalSinks.Select(s => s.Description).Concat(contractSinks.Select(s => s.Description))))}");
@@ -237,25 +237,21 @@ public static class GenerateCommand
         AnsiConsole.Write(table);
         var bands = summary.News2Bands;
         double Share(News2Band band) => summary.News2ScoredSets == 0 ? 0 : (double)bands[band] / summary.News2ScoredSets;
-        var facts = new List<(string Label, string Value)>();
-        facts.AddRow("inpatient admissions", $"{summary.InpatientAdmissions:N0} (completed {summary.CompletedInpatientStays:N0}); ED visits {summary.EmergencyVisits:N0}; observation stays {summary.ObservationStays:N0}");
-        facts.AddRow("length of stay", $"mean {summary.MeanLengthOfStayDays:N2} d, median {summary.MedianLengthOfStayDays:N2} d, 90th percentile {summary.P90LengthOfStayDays:N2} d");
-        facts.AddRow("30-day readmission", $"{summary.ReadmissionRate:P1} ({summary.Readmissions:N0} of {summary.ReadmissionIndexStays:N0} index stays, clinical.md §5.3)");
-        facts.AddRow("in-hospital deaths", $"{summary.InHospitalDeaths:N0} ({summary.InHospitalMortality:P1} of admissions); ICU transfers {summary.IcuTransfers:N0}");
-        facts.AddRow("cancellations", $"{summary.CancelledAdmits:N0} admits, {summary.CancelledDischarges:N0} discharges; demographic updates {summary.DemographicUpdates:N0}");
-        facts.AddRow("NEWS2 (scored sets)", $"{summary.News2ScoredSets:N0}: low {Share(News2Band.Low):P1}, low-medium {Share(News2Band.LowMedium):P1}, medium {Share(News2Band.Medium):P1}, high {Share(News2Band.High):P1}");
+        static void Fact(string label, string value) => Console.Out.WriteLine($"{label,-22} {value}");
+        Fact("inpatient admissions", $"{summary.InpatientAdmissions:N0} (completed {summary.CompletedInpatientStays:N0}); ED visits {summary.EmergencyVisits:N0}; observation stays {summary.ObservationStays:N0}");
+        Fact("length of stay", $"mean {summary.MeanLengthOfStayDays:N2} d, median {summary.MedianLengthOfStayDays:N2} d, 90th percentile {summary.P90LengthOfStayDays:N2} d");
+        Fact("30-day readmission", $"{summary.ReadmissionRate:P1} ({summary.Readmissions:N0} of {summary.ReadmissionIndexStays:N0} index stays, clinical.md §5.3)");
+        Fact("in-hospital deaths", $"{summary.InHospitalDeaths:N0} ({summary.InHospitalMortality:P1} of admissions); ICU transfers {summary.IcuTransfers:N0}");
+        Fact("cancellations", $"{summary.CancelledAdmits:N0} admits, {summary.CancelledDischarges:N0} discharges; demographic updates {summary.DemographicUpdates:N0}");
+        Fact("NEWS2 (scored sets)", $"{summary.News2ScoredSets:N0}: low {Share(News2Band.Low):P1}, low-medium {Share(News2Band.LowMedium):P1}, medium {Share(News2Band.Medium):P1}, high {Share(News2Band.High):P1}");
         var suspicious = summary.AccessEventsByPattern.Where(kv => kv.Key != Generator.Model.AccessPattern.Routine).OrderBy(kv => kv.Key)
             .Select(kv => $"{kv.Key} {kv.Value:N0}");
-        facts.AddRow("suspicious access", string.Join(", ", suspicious));
+        Fact("suspicious access", string.Join(", ", suspicious));
         if (summary.DirtyEvents.Count > 0)
         {
-            facts.AddRow("dirty messages", string.Join(", ", summary.DirtyEvents.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value:N0}")));
+            Fact("dirty messages", string.Join(", ", summary.DirtyEvents.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value:N0}")));
         }
-
-        foreach (var (label, value) in facts) Console.Out.WriteLine($"{label,-22} {value}");
     }
-
-    private static void AddRow(this List<(string Label, string Value)> facts, string label, string value) => facts.Add((label, value));
 
     /// <returns>True when some message was not accepted.</returns>
     private static bool PrintMllpReport(MllpSink sink)
