@@ -1,6 +1,7 @@
 using CareLake.Generator.Encounters;
 using CareLake.Generator.Model;
 using CareLake.Generator.Randomness;
+using static CareLake.Generator.Timestamps;
 
 namespace CareLake.Generator.AccessLogs;
 
@@ -136,7 +137,7 @@ internal static class CareTeamAccess
 
     private static void Access(EncounterRecorder recorder, StayCourse course, StaffMember member, AccessAction action, string resourceType, string resourceId, DateTimeOffset at, AccessPattern pattern = AccessPattern.Routine)
     {
-        at = new DateTimeOffset(at.Ticks - at.Ticks % TimeSpan.TicksPerSecond, at.Offset);
+        at = Whole(at);
         recorder.Add(new EhrAccessEvent
         {
             EventId = recorder.NextId("ax"),

@@ -2,6 +2,7 @@ using System.Globalization;
 using CareLake.Generator.Model;
 using CareLake.Generator.Population;
 using CareLake.Generator.Randomness;
+using static CareLake.Generator.Timestamps;
 
 namespace CareLake.Generator.AccessLogs;
 
@@ -38,16 +39,15 @@ internal sealed class StaffActivitySource : IEventSource
     {
         get
         {
-            var pending = _pending.TryPeek(out _, out var p) ? p.Ticks : long.MaxValue;
             var day = _nextDay < _context.End ? _nextDay.UtcTicks : long.MaxValue;
-            var next = Math.Min(pending, day);
+            var next = Math.Min(PendingTicks, day);
             return next == long.MaxValue ? null : new DateTimeOffset(next, TimeSpan.Zero).ToOffset(_context.Offset);
         }
     }
 
     public bool TryTake(out HospitalEvent? e)
     {
-        var pending = _pending.TryPeek(out _, out var p) ? p.Ticks : long.MaxValue;
+        var pending = PendingTicks;
         if (pending != long.MaxValue && (_nextDay >= _context.End || pending <= _nextDay.UtcTicks))
         {
             e = _pending.Dequeue();
@@ -58,6 +58,8 @@ internal sealed class StaffActivitySource : IEventSource
         if (_nextDay < _context.End) MaterialiseDay();
         return false;
     }
+
+    private long PendingTicks => _pending.TryPeek(out _, out var priority) ? priority.Ticks : long.MaxValue;
 
     private static List<(DateTimeOffset, AccessPattern)> Schedule(SimulationContext context, DeterministicRandom random)
     {
@@ -134,10 +136,11 @@ internal sealed class StaffActivitySource : IEventSource
                 if (when < at) when = when.AddDays(1);
                 var patient = patients[_random.Next(patients.Count)];
                 var ip = RemoteIp();
-                Add(member, null, AccessAction.Login, "Session", null, when, pattern, ip, "VPN-" + member.UserId);
-                Add(member, patient, AccessAction.View, "Patient", patient.Mrn, when.AddMinutes(_random.Uniform(1, 4)), pattern, ip, "VPN-" + member.UserId);
-                Add(member, patient, AccessAction.View, "Observation", patient.Mrn, when.AddMinutes(_random.Uniform(4, 12)), pattern, ip, "VPN-" + member.UserId);
-                Add(member, null, AccessAction.Logout, "Session", null, when.AddMinutes(_random.Uniform(12, 25)), pattern, ip, "VPN-" + member.UserId);
+                var vpn = "VPN-" + member.UserId;
+                Add(member, null, AccessAction.Login, "Session", null, when, pattern, ip, vpn);
+                Add(member, patient, AccessAction.View, "Patient", patient.Mrn, when.AddMinutes(_random.Uniform(1, 4)), pattern, ip, vpn);
+                Add(member, patient, AccessAction.View, "Observation", patient.Mrn, when.AddMinutes(_random.Uniform(4, 12)), pattern, ip, vpn);
+                Add(member, null, AccessAction.Logout, "Session", null, when.AddMinutes(_random.Uniform(12, 25)), pattern, ip, vpn);
                 break;
             }
 
@@ -224,7 +227,7 @@ internal sealed class StaffActivitySource : IEventSource
     private void Add(StaffMember member, SimulatedPatient? patient, AccessAction action, string? resourceType, string? resourceId, DateTimeOffset at, AccessPattern pattern,
         string? sourceIp = null, string? workstation = null, bool success = true)
     {
-        at = new DateTimeOffset(at.Ticks - at.Ticks % TimeSpan.TicksPerSecond, at.Offset);
+        at = Whole(at);
         if (!_context.InPeriod(at)) return;
         var e = new EhrAccessEvent
         {
@@ -258,6 +261,4 @@ internal sealed class StaffActivitySource : IEventSource
         while (b != 0) (a, b) = (b, a % b);
         return a;
     }
-
-    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }

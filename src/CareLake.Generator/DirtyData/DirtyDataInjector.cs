@@ -27,7 +27,7 @@ internal sealed class DirtyDataInjector(DirtyDataOptions options, ulong seed)
         if (roll < (threshold += options.MissingFieldRate)) return DirtyDataKind.MissingField;
         if (roll < (threshold += options.WrongTypeRate)) return DirtyDataKind.WrongType;
         if (vitals && roll < (threshold += options.ImplausibleValueRate)) return DirtyDataKind.ImplausibleValue;
-        if (vitals && e is VitalSignsEvent { TemperatureCelsius: not null } && roll < threshold + options.FahrenheitRate) return DirtyDataKind.Fahrenheit;
+        if (e is VitalSignsEvent { TemperatureCelsius: not null } && roll < threshold + options.FahrenheitRate) return DirtyDataKind.Fahrenheit;
         return DirtyDataKind.None;
     }
 
@@ -47,7 +47,7 @@ internal sealed class DirtyDataInjector(DirtyDataOptions options, ulong seed)
     public byte[] Damage(byte[] clean, HospitalEvent e, DirtyDataKind kind) => kind switch
     {
         DirtyDataKind.MalformedJson => Malform(clean),
-        DirtyDataKind.MissingField => Edit(clean, o => o.Remove(Pick(RequiredFields(e)))),
+        DirtyDataKind.MissingField => Edit(clean, o => o.Remove(_random.Pick(RequiredFields(e)))),
         DirtyDataKind.WrongType => Edit(clean, o => WrongType(o, e)),
         DirtyDataKind.ImplausibleValue => Edit(clean, Implausible),
         DirtyDataKind.Fahrenheit => Edit(clean, Fahrenheit),
@@ -128,8 +128,6 @@ internal sealed class DirtyDataInjector(DirtyDataOptions options, ulong seed)
         if (_random.Chance(0.7)) o["temperature_unit"] = "[degF]";
         else o.Remove("temperature_unit");
     }
-
-    private T Pick<T>(IReadOnlyList<T> items) => items[_random.Next(items.Count)];
 
     private static byte[] Edit(byte[] clean, Action<JsonObject> edit)
     {

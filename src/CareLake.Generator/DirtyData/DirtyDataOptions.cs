@@ -50,19 +50,11 @@ public sealed record DirtyDataOptions
     /// <summary>Upper bound of the delay of late events. Default 6 h.</summary>
     public TimeSpan MaxLateness { get; init; } = TimeSpan.FromHours(6);
 
-    public bool IsOff =>
-        DuplicateRate == 0 && LateRate == 0 && OutOfOrderRate == 0 && FahrenheitRate == 0 && MissingFieldRate == 0 &&
-        ImplausibleValueRate == 0 && MalformedJsonRate == 0 && WrongTypeRate == 0;
+    public bool IsOff => Rates().All(rate => rate.Value == 0);
 
     public void Validate()
     {
-        foreach (var (name, value) in new[]
-                 {
-                     (nameof(DuplicateRate), DuplicateRate), (nameof(LateRate), LateRate), (nameof(OutOfOrderRate), OutOfOrderRate),
-                     (nameof(FahrenheitRate), FahrenheitRate), (nameof(MissingFieldRate), MissingFieldRate),
-                     (nameof(ImplausibleValueRate), ImplausibleValueRate), (nameof(MalformedJsonRate), MalformedJsonRate),
-                     (nameof(WrongTypeRate), WrongTypeRate),
-                 })
+        foreach (var (name, value) in Rates())
         {
             if (value is < 0 or > 1 || double.IsNaN(value)) throw new ArgumentException($"Invalid generator option: DirtyData.{name} must be 0–1.");
         }
@@ -72,4 +64,12 @@ public sealed record DirtyDataOptions
             throw new ArgumentException("Invalid generator option: DirtyData.MaxLateness must be 10 min – 7 days.");
         }
     }
+
+    private (string Name, double Value)[] Rates() =>
+    [
+        (nameof(DuplicateRate), DuplicateRate), (nameof(LateRate), LateRate), (nameof(OutOfOrderRate), OutOfOrderRate),
+        (nameof(FahrenheitRate), FahrenheitRate), (nameof(MissingFieldRate), MissingFieldRate),
+        (nameof(ImplausibleValueRate), ImplausibleValueRate), (nameof(MalformedJsonRate), MalformedJsonRate),
+        (nameof(WrongTypeRate), WrongTypeRate),
+    ];
 }

@@ -59,7 +59,6 @@ internal sealed class Bed(BedLocation location)
 internal sealed class BedBoard
 {
     private readonly Dictionary<UnitKind, HospitalUnit[]> _byKind;
-    private readonly Dictionary<string, HospitalUnit> _byName;
 
     public BedBoard(GeneratorOptions options)
     {
@@ -84,12 +83,9 @@ internal sealed class BedBoard
         Add("ED", UnitKind.Emergency, 1, 1, Math.Max(6, (int)Math.Ceiling(patients * options.EmergencyVisitsPerPatientYear * 1.3 * 5 / 24 / 365 * 3)));
         Units = units;
         _byKind = units.GroupBy(u => u.Kind).ToDictionary(g => g.Key, g => g.ToArray());
-        _byName = units.ToDictionary(u => u.Name);
     }
 
     public IReadOnlyList<HospitalUnit> Units { get; }
-
-    public HospitalUnit Unit(string name) => _byName[name];
 
     /// <summary>Books a free bed of the kind for [from, to) and returns it.</summary>
     public BedLocation Assign(UnitKind kind, DateTimeOffset from, DateTimeOffset to, DeterministicRandom random)

@@ -2,6 +2,7 @@ using CareLake.Generator.Clinical.Diagnoses;
 using CareLake.Generator.Model;
 using CareLake.Generator.Population;
 using CareLake.Generator.Randomness;
+using static CareLake.Generator.Timestamps;
 
 namespace CareLake.Generator.Encounters;
 
@@ -30,8 +31,9 @@ internal static class EncounterPlanner
             t = t.AddHours(random.Exponential(1 / maxPerHour));
             if (t >= end) return null;
             var inpatient = patient.InpatientRate * AdmissionCalendar.Inpatient(t);
-            var emergency = patient.EmergencyRate * AdmissionCalendar.Emergency(t);
-            var observation = patient.ObservationRate * AdmissionCalendar.Emergency(t);
+            var edModulation = AdmissionCalendar.Emergency(t);
+            var emergency = patient.EmergencyRate * edModulation;
+            var observation = patient.ObservationRate * edModulation;
             var draw = random.NextDouble() * total * AdmissionCalendar.MaxModulation;
             if (draw >= inpatient + emergency + observation) continue;
 
@@ -47,7 +49,7 @@ internal static class EncounterPlanner
                 if (start >= end) return null;
             }
 
-            return new PlannedEncounter(start, encounterClass, condition, IsReadmission: false);
+            return new PlannedEncounter(start, encounterClass, condition);
         }
     }
 
@@ -106,8 +108,6 @@ internal static class EncounterPlanner
         var condition = !stay.Condition.Elective && random.Chance(0.45)
             ? stay.Condition
             : ChoosePrincipal(EncounterClass.Inpatient, patient, start, random, allowElective: false);
-        return new PlannedEncounter(start, EncounterClass.Inpatient, condition, IsReadmission: true);
+        return new PlannedEncounter(start, EncounterClass.Inpatient, condition);
     }
-
-    private static DateTimeOffset Whole(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, t.Offset);
 }

@@ -28,4 +28,15 @@ internal sealed class EncounterRecorder(SimulationContext context, SimulatedPati
     }
 
     public PatientDemographics DemographicsAt(DateTimeOffset time) => Patient.DemographicsAt(time);
+
+    /// <summary>An ADT event of this visit (not yet added); callers set the kind-specific fields with <c>with</c>.</summary>
+    public AdtEvent Adt(AdtKind kind, DateTimeOffset at, EncounterSnapshot encounter) => new()
+    {
+        EventId = NextId("adt"),
+        OccurredAt = at,
+        Kind = kind,
+        Patient = Patient,
+        Demographics = DemographicsAt(at),
+        Encounter = encounter,
+    };
 }

@@ -3,6 +3,7 @@ using CareLake.Generator.Clinical.Diagnoses;
 using CareLake.Generator.Clinical.Labs;
 using CareLake.Generator.Clinical.Vitals;
 using CareLake.Generator.Model;
+using static CareLake.Generator.Timestamps;
 
 namespace CareLake.Generator.Encounters;
 
@@ -201,31 +202,16 @@ internal static class InpatientStayBuilder
     private static void RecordEvents(EncounterRecorder recorder, StayCourse course, DischargeDisposition disposition, StaffMember attending)
     {
         var random = recorder.Random;
-        var patient = recorder.Patient;
         var options = recorder.Context.Options;
         var first = course.Segments[0];
-        recorder.Add(new AdtEvent
-        {
-            EventId = recorder.NextId("adt"),
-            OccurredAt = course.AdmitAt,
-            Kind = AdtKind.Admit,
-            Patient = patient,
-            Demographics = recorder.DemographicsAt(course.AdmitAt),
-            Encounter = first.Snapshot,
-        });
+        recorder.Add(recorder.Adt(AdtKind.Admit, course.AdmitAt, first.Snapshot));
 
         var rank = DiagnosisRecorder.RecordAdmission(recorder, course.Condition, Whole(course.AdmitAt.AddMinutes(random.Uniform(15, 75))), first.Snapshot, maxChronic: 12);
         for (var i = 1; i < course.Segments.Count; i++)
         {
             var segment = course.Segments[i];
-            recorder.Add(new AdtEvent
+            recorder.Add(recorder.Adt(AdtKind.Transfer, segment.From, segment.Snapshot) with
             {
-                EventId = recorder.NextId("adt"),
-                OccurredAt = segment.From,
-                Kind = AdtKind.Transfer,
-                Patient = patient,
-                Demographics = recorder.DemographicsAt(segment.From),
-                Encounter = segment.Snapshot,
                 From = course.Segments[i - 1].Snapshot.Location,
                 To = segment.Snapshot.Location,
             });
@@ -254,39 +240,14 @@ internal static class InpatientStayBuilder
             var premature = Whole(Max(course.EndAt - TimeSpan.FromHours(random.Uniform(2, 20)), last.From.AddMinutes(30)));
             if (premature < course.EndAt.AddMinutes(-30))
             {
-                var reversedSnapshot = course.SegmentAt(premature).Snapshot;
-                recorder.Add(new AdtEvent
-                {
-                    EventId = recorder.NextId("adt"),
-                    OccurredAt = premature,
-                    Kind = AdtKind.Discharge,
-                    Patient = patient,
-                    Demographics = recorder.DemographicsAt(premature),
-                    Encounter = reversedSnapshot with { DischargedAt = premature, Disposition = disposition },
-                    IsReversedLater = true,
-                });
+                var reversedSnapshot = course.SegmentAt(premature).Snapshot with { DischargedAt = premature, Disposition = disposition };
+                recorder.Add(recorder.Adt(AdtKind.Discharge, premature, reversedSnapshot) with { IsReversedLater = true });
                 var cancelAt = Whole(Min(premature.AddMinutes(random.Uniform(10, 90)), course.EndAt.AddMinutes(-5)));
-                recorder.Add(new AdtEvent
-                {
-                    EventId = recorder.NextId("adt"),
-                    OccurredAt = cancelAt,
-                    Kind = AdtKind.CancelDischarge,
-                    Patient = patient,
-                    Demographics = recorder.DemographicsAt(cancelAt),
-                    Encounter = course.SegmentAt(cancelAt).Snapshot,
-                });
+                recorder.Add(recorder.Adt(AdtKind.CancelDischarge, cancelAt, course.SegmentAt(cancelAt).Snapshot));
             }
         }
 
-        recorder.Add(new AdtEvent
-        {
-            EventId = recorder.NextId("adt"),
-            OccurredAt = course.EndAt,
-            Kind = AdtKind.Discharge,
-            Patient = patient,
-            Demographics = recorder.DemographicsAt(course.EndAt),
-            Encounter = last.Snapshot with { DischargedAt = course.EndAt, Disposition = disposition },
-        });
+        recorder.Add(recorder.Adt(AdtKind.Discharge, course.EndAt, last.Snapshot with { DischargedAt = course.EndAt, Disposition = disposition }));
     }
 
     private static EncounterOutcome CancelledAdmission(EncounterRecorder recorder, PlannedEncounter plan, Func<BedLocation, EncounterSnapshot> snapshotFor)
@@ -296,25 +257,8 @@ internal static class InpatientStayBuilder
         var cancelAt = Whole(plan.Start.AddMinutes(random.Uniform(10, 90)));
         var bed = context.Beds.Assign(plan.Condition.Unit, plan.Start, cancelAt, random);
         var snapshot = snapshotFor(bed);
-        recorder.Add(new AdtEvent
-        {
-            EventId = recorder.NextId("adt"),
-            OccurredAt = plan.Start,
-            Kind = AdtKind.Admit,
-            Patient = recorder.Patient,
-            Demographics = recorder.DemographicsAt(plan.Start),
-            Encounter = snapshot,
-            IsCancelledLater = true,
-        });
-        recorder.Add(new AdtEvent
-        {
-            EventId = recorder.NextId("adt"),
-            OccurredAt = cancelAt,
-            Kind = AdtKind.CancelAdmit,
-            Patient = recorder.Patient,
-            Demographics = recorder.DemographicsAt(cancelAt),
-            Encounter = snapshot,
-        });
+        recorder.Add(recorder.Adt(AdtKind.Admit, plan.Start, snapshot) with { IsCancelledLater = true });
+        recorder.Add(recorder.Adt(AdtKind.CancelAdmit, cancelAt, snapshot));
         return new EncounterOutcome(cancelAt, EncounterClass.Inpatient, plan.Condition, null, Cancelled: true, Died: false);
     }
 
@@ -329,10 +273,4 @@ internal static class InpatientStayBuilder
         while (time < notBefore.AddHours(2)) time = time.AddDays(1);
         return time;
     }
-
-    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
-
-    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
-
-    private static DateTimeOffset Whole(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, t.Offset);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using CareLake.Generator.Model;
 using CareLake.Generator.Population;
 using CareLake.Generator.Randomness;
+using static CareLake.Generator.Timestamps;
 
 namespace CareLake.Generator.Encounters;
 
@@ -137,6 +138,4 @@ internal sealed class PatientTimeline : IEventSource
     }
 
     private void Enqueue(HospitalEvent e) => _pending.Enqueue(e, (e.OccurredAt.UtcTicks, _order++));
-
-    private static DateTimeOffset Whole(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, t.Offset);
 }

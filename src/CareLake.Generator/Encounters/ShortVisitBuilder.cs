@@ -3,6 +3,7 @@ using CareLake.Generator.Clinical.Diagnoses;
 using CareLake.Generator.Clinical.Labs;
 using CareLake.Generator.Clinical.Vitals;
 using CareLake.Generator.Model;
+using static CareLake.Generator.Timestamps;
 
 namespace CareLake.Generator.Encounters;
 
@@ -40,31 +41,13 @@ internal static class ShortVisitBuilder
         };
         course.Segments.Add(new CourseSegment(emergency ? UnitKind.Emergency : UnitKind.Observation, start, end, snapshot));
 
-        recorder.Add(new AdtEvent
-        {
-            EventId = recorder.NextId("adt"),
-            OccurredAt = start,
-            Kind = emergency ? AdtKind.Register : AdtKind.Admit,
-            Patient = patient,
-            Demographics = recorder.DemographicsAt(start),
-            Encounter = snapshot,
-        });
+        recorder.Add(recorder.Adt(emergency ? AdtKind.Register : AdtKind.Admit, start, snapshot));
         DiagnosisRecorder.RecordAdmission(recorder, plan.Condition, Whole(start.AddMinutes(random.Uniform(30, Math.Min(150, duration.TotalMinutes * 0.8)))), snapshot,
             maxChronic: emergency ? random.Next(0, 3) : random.Next(1, 5));
         VitalSignsRecorder.Record(recorder, course, emergency ? TimeSpan.FromMinutes(random.Uniform(60, 120)) : TimeSpan.FromHours(4));
         LabOrders.RecordShortVisit(recorder, course);
         CareTeamAccess.RecordShortVisit(recorder, course, physician);
-        recorder.Add(new AdtEvent
-        {
-            EventId = recorder.NextId("adt"),
-            OccurredAt = end,
-            Kind = AdtKind.Discharge,
-            Patient = patient,
-            Demographics = recorder.DemographicsAt(end),
-            Encounter = snapshot with { DischargedAt = end, Disposition = disposition },
-        });
+        recorder.Add(recorder.Adt(AdtKind.Discharge, end, snapshot with { DischargedAt = end, Disposition = disposition }));
         return new EncounterOutcome(end, plan.Class, plan.Condition, disposition, Cancelled: false, Died: false);
     }
-
-    private static DateTimeOffset Whole(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, t.Offset);
 }

@@ -1,5 +1,6 @@
 using CareLake.Generator.Encounters;
 using CareLake.Generator.Model;
+using static CareLake.Generator.Timestamps;
 
 namespace CareLake.Generator.Clinical.Labs;
 
@@ -147,6 +148,4 @@ internal static class LabOrders
             }
         }
     }
-
-    private static DateTimeOffset Whole(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, t.Offset);
 }

@@ -24,6 +24,7 @@ public sealed class SyntheaCsvSink : IClinicalEventSink
     private readonly StreamWriter _encounters;
     private readonly StreamWriter _conditions;
     private readonly StreamWriter _observations;
+    private readonly StreamWriter[] _writers;
     private readonly OpenEncounters _open = new();
     private readonly Dictionary<int, (double Expenses, double Coverage)> _costs = [];
 
@@ -37,6 +38,7 @@ public sealed class SyntheaCsvSink : IClinicalEventSink
         _encounters = Open("encounters.csv", EncountersHeader);
         _conditions = Open("conditions.csv", ConditionsHeader);
         _observations = Open("observations.csv", ObservationsHeader);
+        _writers = [_patients, _encounters, _conditions, _observations];
     }
 
     public string Description => "synthea-csv:" + _directory;
@@ -72,12 +74,12 @@ public sealed class SyntheaCsvSink : IClinicalEventSink
         ArgumentNullException.ThrowIfNull(simulator);
         foreach (var open in _open.StillOpen()) WriteEncounter(open, null);
         foreach (var patient in simulator.Population?.Patients ?? []) WritePatient(patient);
-        foreach (var writer in new[] { _patients, _encounters, _conditions, _observations }) writer.Flush();
+        foreach (var writer in _writers) writer.Flush();
     }
 
     public void Dispose()
     {
-        foreach (var writer in new[] { _patients, _encounters, _conditions, _observations }) writer.Dispose();
+        foreach (var writer in _writers) writer.Dispose();
     }
 
     private void WriteEncounter(TrackedEncounter tracked, DateTimeOffset? stop)
@@ -108,8 +110,8 @@ public sealed class SyntheaCsvSink : IClinicalEventSink
 
         foreach (var dx in tracked.Diagnoses)
         {
-            var conditionStop = dx.IsChronic || stop is null ? "" : DateOnly.FromDateTime(stop.Value.DateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            WriteRow(_conditions, DateOnly.FromDateTime(dx.DiagnosedAt.DateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), conditionStop,
+            var conditionStop = dx.IsChronic || stop is null ? "" : LocalDate(stop.Value);
+            WriteRow(_conditions, LocalDate(dx.DiagnosedAt), conditionStop,
                 patient.Mrn, enc.EncounterId, dx.Code.Code, dx.Code.Description);
         }
     }
@@ -127,7 +129,7 @@ public sealed class SyntheaCsvSink : IClinicalEventSink
         WriteRow(_patients,
             patient.Mrn,
             d.BirthDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            patient.DeceasedAt is { } died ? DateOnly.FromDateTime(died.DateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "",
+            patient.DeceasedAt is { } died ? LocalDate(died) : "",
             d.Ssn, drivers, passport, prefix, d.GivenName, d.FamilyName, "", d.MaidenName ?? "", d.MaritalStatus.Code(), d.Race.Code(), d.Ethnicity.Code(),
             d.Sex switch { Sex.Female => "F", Sex.Male => "M", _ => "U" },
             $"{d.Address.City}  {state.Name}  US", d.Address.Line1, d.Address.City, state.Name, d.Address.County, d.Address.PostalCode,
@@ -169,6 +171,9 @@ public sealed class SyntheaCsvSink : IClinicalEventSink
     }
 
     private static string Instant(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+
+    /// <summary>The calendar date at the instant's own offset.</summary>
+    private static string LocalDate(DateTimeOffset t) => DateOnly.FromDateTime(t.DateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static string Money(double amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
 
