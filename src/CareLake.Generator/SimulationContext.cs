@@ -1,4 +1,5 @@
 using System.Globalization;
+using CareLake.Core.Hashing;
 using CareLake.Generator.AccessLogs;
 using CareLake.Generator.Encounters;
 using CareLake.Generator.Model;

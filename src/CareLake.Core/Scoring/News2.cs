@@ -10,6 +10,20 @@ public enum Consciousness
     Unresponsive,
 }
 
+/// <summary>The one-letter ACVPU codes of <see cref="Consciousness"/>.</summary>
+public static class Acvpu
+{
+    /// <summary>A, C, V, P or U to the level; any other code is read as the most severe, U.</summary>
+    public static Consciousness FromCode(char code) => code switch
+    {
+        'A' => Consciousness.Alert,
+        'C' => Consciousness.NewConfusion,
+        'V' => Consciousness.Voice,
+        'P' => Consciousness.Pain,
+        _ => Consciousness.Unresponsive,
+    };
+}
+
 /// <summary>NEWS2 clinical-risk bands (RCP 2017, Chart 3).</summary>
 public enum News2Band
 {

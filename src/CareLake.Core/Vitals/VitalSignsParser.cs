@@ -134,7 +134,7 @@ public sealed class VitalSignsParser(PlausibilityLimits? limits = null, PayloadL
             diastolic,
             celsius,
             unit,
-            consciousnessText is null ? null : ParseConsciousness(consciousnessText));
+            consciousnessText is null ? null : Acvpu.FromCode(consciousnessText[0]));
     }
 
     private TemperatureUnit? ParseTemperatureUnit(string? unit, decimal value)
@@ -159,15 +159,6 @@ public sealed class VitalSignsParser(PlausibilityLimits? limits = null, PayloadL
 
         return false;
     }
-
-    private static Consciousness ParseConsciousness(string code) => code switch
-    {
-        "A" => Consciousness.Alert,
-        "C" => Consciousness.NewConfusion,
-        "V" => Consciousness.Voice,
-        "P" => Consciousness.Pain,
-        _ => Consciousness.Unresponsive,
-    };
 
     private static (string Field, string Message)? OutOfRange(string field, decimal? value, PlausibleRange range, string unit) =>
         value is { } v && !range.Contains(v)

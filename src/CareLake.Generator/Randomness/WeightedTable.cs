@@ -38,19 +38,3 @@ public sealed class WeightedTable<T>
         return _items[Math.Min(index, _items.Length - 1)];
     }
 }
-
-/// <summary>FNV-1a: a string hash that, unlike <see cref="string.GetHashCode()"/>, is the same in every process.</summary>
-internal static class StableHash
-{
-    public static uint Of(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var hash = 2166136261u;
-        foreach (var ch in text)
-        {
-            hash = (hash ^ ch) * 16777619u;
-        }
-
-        return hash;
-    }
-}

@@ -3,7 +3,7 @@ using CareLake.Generator.Model;
 
 namespace CareLake.Generator.Clinical.Vitals;
 
-/// <summary>NEWS2 of a complete set through the core's per-parameter scores, without the allocations of <see cref="News2.Score"/>.</summary>
+/// <summary>NEWS2 of a complete set through the core's per-parameter scores, without the input and result records of <see cref="News2.Score"/>.</summary>
 internal static class News2Scoring
 {
     public static (int Total, bool Red)? Score(VitalSignsEvent v)
@@ -20,18 +20,9 @@ internal static class News2Scoring
     public static (int Total, bool Red)? Score(int rr, int spo2, int scale, bool oxygen, int sbp, int hr, char acvpu, double temperature)
     {
         if (News2.ScoreSpo2(spo2, scale, oxygen) is not { } spo2Score) return null;
-        Span<int> scores =
-        [
+        var scores = new News2SubScores(
             News2.ScoreRespiratoryRate(rr), spo2Score, News2.ScoreOxygen(oxygen), News2.ScoreSystolicBp(sbp), News2.ScoreHeartRate(hr),
-            News2.ScoreConsciousness(VitalSignsRecorder.ToConsciousness(acvpu)), News2.ScoreTemperature((decimal)temperature),
-        ];
-        var (total, red) = (0, false);
-        foreach (var s in scores)
-        {
-            total += s;
-            red |= s == 3;
-        }
-
-        return (total, red);
+            News2.ScoreConsciousness(Acvpu.FromCode(acvpu)), News2.ScoreTemperature((decimal)temperature));
+        return (scores.Total!.Value, scores.HasRedScore);
     }
 }

@@ -1,7 +1,8 @@
 using System.Globalization;
-using CareLake.Core.Scoring;
+using CareLake.Core.Hashing;
 using CareLake.Generator.Encounters;
 using CareLake.Generator.Model;
+using static CareLake.Generator.Timestamps;
 
 namespace CareLake.Generator.Clinical.Vitals;
 
@@ -34,7 +35,7 @@ internal static class VitalSignsRecorder
             var location = segment.Snapshot.Location;
             var device = icu
                 ? string.Create(CultureInfo.InvariantCulture, $"MON-{location.Unit}-{location.Room}")
-                : string.Create(CultureInfo.InvariantCulture, $"VS-{location.Unit}-{Randomness.StableHash.Of(location.Room) % 8 + 1:D2}");
+                : string.Create(CultureInfo.InvariantCulture, $"VS-{location.Unit}-{StableHash.Of(location.Room) % 8 + 1:D2}");
             recorder.Add(new VitalSignsEvent
             {
                 EventId = recorder.NextId("vs"),
@@ -73,15 +74,4 @@ internal static class VitalSignsRecorder
             t = Whole(icu ? t + interval : t + interval * random.Uniform(0.92, 1.08));
         }
     }
-
-    public static Consciousness ToConsciousness(char code) => code switch
-    {
-        'A' => Consciousness.Alert,
-        'C' => Consciousness.NewConfusion,
-        'V' => Consciousness.Voice,
-        'P' => Consciousness.Pain,
-        _ => Consciousness.Unresponsive,
-    };
-
-    private static DateTimeOffset Whole(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, t.Offset);
 }
