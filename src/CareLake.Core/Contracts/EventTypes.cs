@@ -7,6 +7,7 @@ public static class EventTypes
 
     public const string VitalSigns = "vital_signs";
     public const string Diagnosis = "diagnosis";
+    public const string Procedure = "procedure";
     public const string LabResult = "lab_result";
     public const string EhrAccess = "ehr_access";
 
@@ -18,6 +19,7 @@ public static class EventTypes
     {
         VitalSigns => Topics.PatientVitals,
         Diagnosis => Topics.PatientDiagnoses,
+        Procedure => Topics.PatientProcedures,
         LabResult => Topics.PatientLabs,
         EhrAccess => Topics.EhrAuditLogs,
         _ when Adt.Contains(eventType) => Topics.PatientAdmissions,

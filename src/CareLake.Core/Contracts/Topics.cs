@@ -5,6 +5,7 @@ public static class Topics
 {
     public const string PatientAdmissions = "patient_admissions";
     public const string PatientDiagnoses = "patient_diagnoses";
+    public const string PatientProcedures = "patient_procedures";
     public const string PatientLabs = "patient_labs";
     public const string PatientVitals = "patient_vitals";
     public const string EhrAuditLogs = "ehr_audit_logs";
@@ -15,5 +16,5 @@ public static class Topics
 
     /// <summary>Every topic producers write to, in contract order.</summary>
     public static IReadOnlyList<string> Inbound { get; } =
-        [PatientAdmissions, PatientDiagnoses, PatientLabs, PatientVitals, EhrAuditLogs];
+        [PatientAdmissions, PatientDiagnoses, PatientProcedures, PatientLabs, PatientVitals, EhrAuditLogs];
 }

@@ -73,12 +73,6 @@ public sealed class VitalSignsParser(PlausibilityLimits? limits = null, PayloadL
             return Reject(RejectionReason.InvalidValue, $"spo2_scale must be 1 or 2, not {scale}", "spo2_scale", envelope);
         }
 
-        if (heartRate is null && respiratoryRate is null && spo2 is null && onOxygen is null && systolic is null &&
-            diastolic is null && temperature is null && consciousnessText is null)
-        {
-            return Reject(RejectionReason.NoMeasurements, "a vital_signs event needs at least one measurement", null, envelope);
-        }
-
         TemperatureUnit? unit = null;
         decimal? celsius = null;
         if (temperature is { } t)
@@ -93,31 +87,7 @@ public sealed class VitalSignsParser(PlausibilityLimits? limits = null, PayloadL
             celsius = unit == TemperatureUnit.Celsius ? t : Math.Round((t - 32m) * 5m / 9m, 2, MidpointRounding.AwayFromZero);
         }
 
-        var implausible =
-            OutOfRange("heart_rate", heartRate, _limits.HeartRate, "/min") ??
-            OutOfRange("respiratory_rate", respiratoryRate, _limits.RespiratoryRate, "/min") ??
-            OutOfRange("spo2", spo2, _limits.Spo2, "%") ??
-            OutOfRange("systolic_bp", systolic, _limits.SystolicBp, "mmHg") ??
-            OutOfRange("diastolic_bp", diastolic, _limits.DiastolicBp, "mmHg") ??
-            OutOfRange("temperature", celsius, _limits.TemperatureCelsius, "°C");
-        if (implausible is { } problem)
-        {
-            return Reject(RejectionReason.ImplausibleValue, problem.Message, problem.Field, envelope);
-        }
-
-        if (systolic is { } sbp && diastolic is { } dbp && dbp >= sbp)
-        {
-            return Reject(RejectionReason.InconsistentValues, $"diastolic_bp {dbp} must be below systolic_bp {sbp}", "diastolic_bp", envelope);
-        }
-
-        var latest = receivedAt + _payloadLimits.FutureToleranceOrDefault;
-        if (measuredAt > latest || envelope.OccurredAt > latest)
-        {
-            var field = measuredAt > latest ? "measured_at" : "occurred_at";
-            return Reject(RejectionReason.TimestampInFuture, $"{field} lies more than {_payloadLimits.FutureToleranceOrDefault.TotalHours:0} h after the event was received ({receivedAt:O})", field, envelope);
-        }
-
-        return new VitalSigns(
+        return Validate(new VitalSigns(
             envelope.EventId,
             envelope.PatientId!,
             envelope.EncounterId,
@@ -134,7 +104,48 @@ public sealed class VitalSignsParser(PlausibilityLimits? limits = null, PayloadL
             diastolic,
             celsius,
             unit,
-            consciousnessText is null ? null : Acvpu.FromCode(consciousnessText[0]));
+            consciousnessText is null ? null : Acvpu.FromCode(consciousnessText[0])), receivedAt);
+    }
+
+    /// <summary>
+    /// The checks every vital-sign set passes, whatever format it came in (contract JSON, FHIR, Synthea, HL7 v2): at
+    /// least one measurement, values within the plausibility limits (temperature in °C), DBP below SBP, and no
+    /// timestamp far beyond the receive time.
+    /// </summary>
+    public ParseResult<VitalSigns> Validate(VitalSigns vitals, DateTimeOffset receivedAt)
+    {
+        ArgumentNullException.ThrowIfNull(vitals);
+        if (vitals.HeartRate is null && vitals.RespiratoryRate is null && vitals.Spo2 is null && vitals.OnSupplementalOxygen is null &&
+            vitals.SystolicBp is null && vitals.DiastolicBp is null && vitals.TemperatureCelsius is null && vitals.Consciousness is null)
+        {
+            return Reject(RejectionReason.NoMeasurements, "a vital_signs event needs at least one measurement", null, vitals.EventId);
+        }
+
+        var implausible =
+            OutOfRange("heart_rate", vitals.HeartRate, _limits.HeartRate, "/min") ??
+            OutOfRange("respiratory_rate", vitals.RespiratoryRate, _limits.RespiratoryRate, "/min") ??
+            OutOfRange("spo2", vitals.Spo2, _limits.Spo2, "%") ??
+            OutOfRange("systolic_bp", vitals.SystolicBp, _limits.SystolicBp, "mmHg") ??
+            OutOfRange("diastolic_bp", vitals.DiastolicBp, _limits.DiastolicBp, "mmHg") ??
+            OutOfRange("temperature", vitals.TemperatureCelsius, _limits.TemperatureCelsius, "°C");
+        if (implausible is { } problem)
+        {
+            return Reject(RejectionReason.ImplausibleValue, problem.Message, problem.Field, vitals.EventId);
+        }
+
+        if (vitals.SystolicBp is { } sbp && vitals.DiastolicBp is { } dbp && dbp >= sbp)
+        {
+            return Reject(RejectionReason.InconsistentValues, $"diastolic_bp {dbp} must be below systolic_bp {sbp}", "diastolic_bp", vitals.EventId);
+        }
+
+        var latest = receivedAt + _payloadLimits.FutureToleranceOrDefault;
+        if (vitals.MeasuredAt > latest || vitals.OccurredAt > latest)
+        {
+            var field = vitals.MeasuredAt > latest ? "measured_at" : "occurred_at";
+            return Reject(RejectionReason.TimestampInFuture, $"{field} lies more than {_payloadLimits.FutureToleranceOrDefault.TotalHours:0} h after the event was received ({receivedAt:O})", field, vitals.EventId);
+        }
+
+        return vitals;
     }
 
     private TemperatureUnit? ParseTemperatureUnit(string? unit, decimal value)
@@ -167,4 +178,7 @@ public sealed class VitalSignsParser(PlausibilityLimits? limits = null, PayloadL
 
     private static Rejection Reject(RejectionReason reason, string message, string? field, EventEnvelope envelope) =>
         new(reason, message, field, envelope.EventId);
+
+    private static Rejection Reject(RejectionReason reason, string message, string? field, string eventId) =>
+        new(reason, message, field, eventId);
 }
