@@ -28,8 +28,9 @@ public static class DemoCommand
         var keep = new Option<bool>("--keep") { Description = $"Local mode: keep the {DemoDatabase} database from an earlier run instead of starting empty." };
         var command = new Command("demo",
             "Run the whole pipeline on this machine: start the local PostgreSQL (unless CARELAKE_DATABASE_URL is set), " +
-            $"simulate a hospital (ADT, diagnoses, labs, vitals, EHR access logs, some dirty data), land every event in bronze, " +
-            $"validate and score vitals into silver (NEWS2, alerts, quarantine), build gold, and print a summary. " +
+            $"simulate a hospital (ADT, diagnoses, procedures, labs, vitals, EHR access logs, some dirty data), land every event in bronze, " +
+            $"type every entity in silver (patients and their history, encounters, diagnoses, procedures, labs, EHR access, NEWS2-scored " +
+            $"vitals, alerts, quarantine), build gold, and print a summary. " +
             $"In local mode it uses its own database, {DemoDatabase}, emptied at each run.")
         {
             preset, patients, days, seed, keep,
@@ -123,6 +124,7 @@ public static class DemoCommand
         foreach (var (table, rows) in summary.Section("gold")) layers.AddRow("gold", table, $"{rows:N0}");
         AnsiConsole.Write(layers);
 
+        AnsiConsole.Write(SectionTable(summary, "encounter_status", "encounters (status · class)", "encounters"));
         AnsiConsole.Write(SectionTable(summary, "news2_band", "NEWS2 band (silver vital-sign sets)", "sets"));
         AnsiConsole.Write(SectionTable(summary, "alert", "clinical alerts", "count"));
         var quarantine = SectionTable(summary, "quarantine", "quarantined (reason)", "records");

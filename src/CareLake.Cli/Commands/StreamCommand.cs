@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using CareLake.Core.Configuration;
 using CareLake.Core.Parsing;
-using CareLake.Core.Vitals;
 using CareLake.Orchestration.Streaming;
 using CareLake.Warehouse.Silver;
 using Spectre.Console;
@@ -72,7 +71,7 @@ public static class StreamCommand
     /// <summary>The silver stages and the rest of what a worker writes with, from the options.</summary>
     internal static PipelineContext Pipeline(Warehouse.Postgres.Warehouse warehouse, CareLakeOptions options, CliContext context) =>
         new(warehouse.DataSource,
-            [new VitalSignsStage(new VitalSignsParser(payloadLimits: new PayloadLimits(options.MaxPayloadBytes)))],
+            SilverStages.All(new PayloadLimits(options.MaxPayloadBytes)),
             context.Time,
             CliContext.Log);
 

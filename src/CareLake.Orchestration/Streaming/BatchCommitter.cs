@@ -41,7 +41,7 @@ public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISil
             bytes += m.Payload.Length;
             if (!_stages.ContainsKey(m.Stream)) continue;
             if (!byStream.TryGetValue(m.Stream, out var list)) byStream[m.Stream] = list = [];
-            list.Add(new SilverInput(i, m.Stream, m.Payload, m.ReceivedAt));
+            list.Add(new SilverInput(i, m.Stream, m.Payload, m.ReceivedAt, m.HeaderKeys, m.HeaderValues));
         }
 
         var silver = byStream.Select(kv => _stages[kv.Key].Prepare(kv.Value)).ToList();
@@ -103,7 +103,7 @@ public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISil
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await SourcePositions.AdvanceAsync(connection, batch.Source, batch.Advances, workerId, cancellationToken);
         var ids = await BronzeWriter.WriteAsync(connection, batch.Messages, cancellationToken);
-        var patients = new HashSet<string>(StringComparer.Ordinal);
+        var patients = new HashSet<PatientKey>();
         foreach (var silver in batch.Silver)
         {
             if (!safeMode)

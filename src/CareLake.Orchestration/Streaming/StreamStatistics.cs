@@ -15,7 +15,9 @@ public sealed class StreamStatistics
     private long _conflicts;
     private long _retries;
     private long _skippedAlreadyCommitted;
+    private long _unsupported;
     private readonly ConcurrentDictionary<string, long> _quarantined = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _insertedByTable = new(StringComparer.Ordinal);
 
     public long Messages => Interlocked.Read(ref _messages);
     public long Bytes => Interlocked.Read(ref _bytes);
@@ -33,6 +35,12 @@ public sealed class StreamStatistics
     /// <summary>Messages delivered again by the source that bronze already held (skipped, not doubled).</summary>
     public long SkippedAlreadyCommitted => Interlocked.Read(ref _skippedAlreadyCommitted);
 
+    /// <summary>Messages that map to no silver table on purpose (kept in bronze, listed in silver.unsupported_records).</summary>
+    public long Unsupported => Interlocked.Read(ref _unsupported);
+
+    /// <summary>Rows inserted per silver table.</summary>
+    public IReadOnlyDictionary<string, long> InsertedByTable => _insertedByTable;
+
     public IReadOnlyDictionary<string, long> Quarantined => _quarantined;
     public long QuarantinedTotal => _quarantined.Values.Sum();
 
@@ -45,6 +53,8 @@ public sealed class StreamStatistics
         Interlocked.Add(ref _silverInserted, silver.Inserted);
         Interlocked.Add(ref _alerts, silver.Alerts);
         Interlocked.Add(ref _duplicates, silver.Duplicates);
+        Interlocked.Add(ref _unsupported, silver.Unsupported);
+        foreach (var (table, count) in silver.InsertedByTable) _insertedByTable.AddOrUpdate(table, count, (_, c) => c + count);
         foreach (var (reason, count) in silver.Quarantined) _quarantined.AddOrUpdate(reason, count, (_, c) => c + count);
     }
 

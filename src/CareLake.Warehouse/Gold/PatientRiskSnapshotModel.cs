@@ -2,6 +2,9 @@ using Npgsql;
 
 namespace CareLake.Warehouse.Gold;
 
+/// <summary>A patient's identity in silver and gold: the id namespace (<c>mrn</c>, <c>synthea</c>, <c>fhir</c>, …) and the id within it.</summary>
+public readonly record struct PatientKey(string Source, string PatientId);
+
 /// <summary>
 /// Maintains <c>gold.patient_risk_snapshot</c> incrementally. A batch that changes a patient's silver
 /// rows queues the patient in <c>gold.pending_patients</c> (same transaction); the refresher claims
@@ -10,13 +13,19 @@ namespace CareLake.Warehouse.Gold;
 public static class PatientRiskSnapshotModel
 {
     /// <summary>Queues patients for a refresh, inside the caller's batch transaction.</summary>
-    public static async Task QueueAsync(NpgsqlConnection connection, IReadOnlyCollection<string> patients, CancellationToken cancellationToken)
+    public static async Task QueueAsync(NpgsqlConnection connection, IReadOnlyCollection<PatientKey> patients, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(patients);
         if (patients.Count == 0) return;
-        await using var command = new NpgsqlCommand("INSERT INTO gold.pending_patients (patient_id) SELECT unnest($1::text[])", connection);
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = patients.ToArray() });
+        await using var command = new NpgsqlCommand("INSERT INTO gold.pending_patients (source, patient_id) SELECT * FROM unnest($1::text[], $2::text[])", connection);
+        AddKeys(command, patients);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void AddKeys(NpgsqlCommand command, IReadOnlyCollection<PatientKey> patients)
+    {
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = patients.Select(p => p.Source).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = patients.Select(p => p.PatientId).ToArray() });
     }
 
     /// <summary>The newest queue entry's id (0 when the queue is empty): a refresh can stop there instead of chasing new work.</summary>
@@ -37,14 +46,14 @@ public static class PatientRiskSnapshotModel
         ArgumentNullException.ThrowIfNull(dataSource);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var patients = new HashSet<string>(StringComparer.Ordinal);
+        var patients = new HashSet<PatientKey>();
         var claimed = 0;
         // The ids are collected into an array first, so the delete is a primary-key lookup per id whatever the
         // planner believes about the queue's size (a semi-join planned on stale statistics can go quadratic).
         await using (var claim = new NpgsqlCommand("""
             DELETE FROM gold.pending_patients
              WHERE id = ANY (ARRAY(SELECT id FROM gold.pending_patients WHERE id <= $2 ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED))
-            RETURNING patient_id
+            RETURNING source, patient_id
             """, connection))
         {
             claim.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
@@ -52,7 +61,7 @@ public static class PatientRiskSnapshotModel
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                patients.Add(reader.GetString(0));
+                patients.Add(new PatientKey(reader.GetString(0), reader.GetString(1)));
                 claimed++;
             }
         }
@@ -64,12 +73,12 @@ public static class PatientRiskSnapshotModel
     }
 
     /// <summary>Recomputes the given patients' rows from silver.</summary>
-    public static async Task RefreshAsync(NpgsqlConnection connection, IReadOnlyCollection<string> patients, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task RefreshAsync(NpgsqlConnection connection, IReadOnlyCollection<PatientKey> patients, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(patients);
         if (patients.Count == 0) return;
         await using var command = new NpgsqlCommand(SqlResources.Warehouse.Load("Gold/patient_risk_snapshot.sql"), connection);
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = patients.ToArray() });
+        AddKeys(command, patients);
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -85,11 +94,11 @@ public static class PatientRiskSnapshotModel
         ArgumentNullException.ThrowIfNull(dataSource);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-        var patients = new List<string>();
-        await using (var command = new NpgsqlCommand("SELECT DISTINCT patient_id FROM silver.vital_signs", connection))
+        var patients = new List<PatientKey>();
+        await using (var command = new NpgsqlCommand("SELECT DISTINCT source, patient_id FROM silver.vital_signs", connection))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken)) patients.Add(reader.GetString(0));
+            while (await reader.ReadAsync(cancellationToken)) patients.Add(new PatientKey(reader.GetString(0), reader.GetString(1)));
         }
 
         await using (var clear = new NpgsqlCommand("DELETE FROM gold.patient_risk_snapshot; DELETE FROM gold.pending_patients", connection))

@@ -52,4 +52,22 @@ public static class QuarantineWriter
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>Records messages that map to nothing on purpose, idempotently (keyed by bronze id).</summary>
+    public static async Task WriteUnsupportedAsync(NpgsqlConnection connection, string stream, IReadOnlyCollection<(int Index, string Reason)> entries, IReadOnlyList<long> bronzeIds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(bronzeIds);
+        if (entries.Count == 0) return;
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO silver.unsupported_records (bronze_id, stream, reason, recorded_at)
+            SELECT u.bronze_id, $2, u.reason, $4 FROM unnest($1::bigint[], $3::text[]) AS u(bronze_id, reason)
+            ON CONFLICT (bronze_id) DO NOTHING
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = entries.Select(e => bronzeIds[e.Index]).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stream });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = entries.Select(e => e.Reason).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

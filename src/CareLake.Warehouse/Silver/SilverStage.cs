@@ -1,9 +1,20 @@
+using CareLake.Core.Records;
+using CareLake.Warehouse.Gold;
 using Npgsql;
 
 namespace CareLake.Warehouse.Silver;
 
-/// <summary>A bronze row handed to silver: its place in the batch, its stream and its raw bytes.</summary>
-public readonly record struct SilverInput(int Index, string Stream, ReadOnlyMemory<byte> Payload, DateTimeOffset ReceivedAt);
+/// <summary>A bronze row handed to silver: its place in the batch, its stream, its raw bytes and headers.</summary>
+public readonly record struct SilverInput(
+    int Index,
+    string Stream,
+    ReadOnlyMemory<byte> Payload,
+    DateTimeOffset ReceivedAt,
+    IReadOnlyList<string>? HeaderKeys = null,
+    IReadOnlyList<byte[]?>? HeaderValues = null)
+{
+    public MessageContext Message => new(Stream, Payload, HeaderKeys, HeaderValues, ReceivedAt);
+}
 
 /// <summary>What a silver write did.</summary>
 public sealed class SilverOutcome
@@ -11,6 +22,13 @@ public sealed class SilverOutcome
     public long Inserted { get; set; }
     public long Alerts { get; set; }
     public long Duplicates { get; set; }
+
+    /// <summary>Messages that map to nothing on purpose (kept in bronze, counted in <c>silver.unsupported_records</c>).</summary>
+    public long Unsupported { get; set; }
+
+    /// <summary>Rows inserted per silver table.</summary>
+    public Dictionary<string, long> InsertedByTable { get; } = new(StringComparer.Ordinal);
+
     public Dictionary<string, long> Quarantined { get; } = new(StringComparer.Ordinal);
 
     public void Add(SilverOutcome other)
@@ -19,7 +37,17 @@ public sealed class SilverOutcome
         Inserted += other.Inserted;
         Alerts += other.Alerts;
         Duplicates += other.Duplicates;
+        Unsupported += other.Unsupported;
         foreach (var (reason, count) in other.Quarantined) Count(reason, count);
+        foreach (var (table, count) in other.InsertedByTable) CountInserted(table, count);
+    }
+
+    /// <summary>Counts rows inserted into a silver table (and into <see cref="Inserted"/>).</summary>
+    public void CountInserted(string table, long count)
+    {
+        if (count == 0) return;
+        Inserted += count;
+        InsertedByTable[table] = InsertedByTable.GetValueOrDefault(table) + count;
     }
 
     public void Count(string reason, long count = 1) =>
@@ -40,7 +68,7 @@ public interface ISilverStage
 public interface ISilverBatch
 {
     /// <summary>The patients whose gold rows this batch changes.</summary>
-    IReadOnlyCollection<string> Patients { get; }
+    IReadOnlyCollection<PatientKey> Patients { get; }
 
     int Count { get; }
 

@@ -1,4 +1,5 @@
 using CareLake.Core.Contracts;
+using CareLake.Core.Records;
 using CareLake.Core.Scoring;
 using CareLake.Core.Vitals;
 using Npgsql;
@@ -6,8 +7,16 @@ using NpgsqlTypes;
 
 namespace CareLake.Warehouse.Silver;
 
-/// <summary>A vital-sign set with its NEWS2 result and the alert it raises, if any.</summary>
-public sealed record ScoredVitalSigns(int Index, VitalSigns Vitals, News2Result News2, ClinicalAlert? Alert);
+/// <summary>A vital-sign set with its NEWS2 result and the alert it raises, if any; <paramref name="Source"/> is its id namespace.</summary>
+public sealed record ScoredVitalSigns(int Index, VitalSigns Vitals, News2Result News2, ClinicalAlert? Alert, string Source = RecordSources.Mrn)
+{
+    public static ScoredVitalSigns Score(int index, VitalSigns vitals, string source = RecordSources.Mrn)
+    {
+        ArgumentNullException.ThrowIfNull(vitals);
+        var news2 = News2.Score(vitals.News2Input);
+        return new ScoredVitalSigns(index, vitals, news2, ClinicalAlertRule.Evaluate(news2), source);
+    }
+}
 
 /// <summary>
 /// Silver for <c>patient_vitals</c>: parse, validate, normalise, dedupe by event_id, score NEWS2 and
@@ -56,19 +65,19 @@ public sealed class VitalSignsStage(VitalSignsParser parser) : ISilverStage
             }
 
             firstIndexByEventId.Add(vitals.EventId, input.Index);
-            var news2 = News2.Score(vitals.News2Input);
-            rows.Add(new ScoredVitalSigns(input.Index, vitals, news2, ClinicalAlertRule.Evaluate(news2)));
+            rows.Add(ScoredVitalSigns.Score(input.Index, vitals));
         }
 
         return new VitalSignsBatch(rows, quarantine, duplicates);
     }
 }
 
-internal sealed class VitalSignsBatch(List<ScoredVitalSigns> rows, List<QuarantineEntry> quarantine, List<DuplicateEntry> duplicates) : ISilverBatch
+/// <param name="stream">The stream its rows came from (named on repeats found in silver).</param>
+internal sealed class VitalSignsBatch(List<ScoredVitalSigns> rows, List<QuarantineEntry> quarantine, List<DuplicateEntry> duplicates, string stream = VitalSignsStage.StreamName) : ISilverBatch
 {
     private const string CopyRows = """
         COPY silver.vital_signs (
-            event_id, bronze_id, patient_id, encounter_id, device_id, source_system, occurred_at, measured_at,
+            event_id, bronze_id, source, patient_id, encounter_id, device_id, source_system, occurred_at, measured_at,
             heart_rate, respiratory_rate, spo2, spo2_scale, on_supplemental_oxygen, systolic_bp, diastolic_bp,
             temperature_c, temperature_unit_received, consciousness, news2_score, news2_band, news2_complete,
             rr_score, spo2_score, oxygen_score, sbp_score, hr_score, consciousness_score, temperature_score, processed_at)
@@ -76,11 +85,11 @@ internal sealed class VitalSignsBatch(List<ScoredVitalSigns> rows, List<Quaranti
         """;
 
     private const string CopyAlerts = """
-        COPY silver.clinical_alerts (event_id, bronze_id, patient_id, encounter_id, kind, severity, news2_score, reason, measured_at, raised_at)
+        COPY silver.clinical_alerts (event_id, bronze_id, source, patient_id, encounter_id, kind, severity, news2_score, reason, measured_at, raised_at)
         FROM STDIN (FORMAT BINARY)
         """;
 
-    public IReadOnlyCollection<string> Patients { get; } = rows.Select(r => r.Vitals.PatientId).ToHashSet(StringComparer.Ordinal);
+    public IReadOnlyCollection<PatientKey> Patients { get; } = rows.Select(r => new PatientKey(r.Source, r.Vitals.PatientId)).ToHashSet();
 
     public int Count => rows.Count + quarantine.Count + duplicates.Count;
 
@@ -104,12 +113,12 @@ internal sealed class VitalSignsBatch(List<ScoredVitalSigns> rows, List<Quaranti
         foreach (var row in rows)
         {
             if (!existing.TryGetValue(row.Vitals.EventId, out var original)) fresh.Add(row);
-            else if (original != bronzeIds[row.Index]) repeats.Add((new DuplicateEntry(row.Index, VitalSignsStage.StreamName, row.Vitals.EventId, -1), original));
+            else if (original != bronzeIds[row.Index]) repeats.Add((new DuplicateEntry(row.Index, stream, row.Vitals.EventId, -1), original));
             // else: this very bronze row was processed before (a replay): nothing to do.
         }
 
         await CopyRowsAsync(connection, fresh, bronzeIds, now, cancellationToken);
-        outcome.Inserted += fresh.Count;
+        outcome.CountInserted("vital_signs", fresh.Count);
         outcome.Alerts += await CopyAlertsAsync(connection, fresh, bronzeIds, now, cancellationToken);
         await QuarantineWriter.WriteDuplicatesAsync(connection, repeats, bronzeIds, now, cancellationToken);
         outcome.Duplicates += repeats.Count;
@@ -118,14 +127,14 @@ internal sealed class VitalSignsBatch(List<ScoredVitalSigns> rows, List<Quaranti
 
     public IEnumerable<ISilverBatch> OneByOne()
     {
-        foreach (var row in rows) yield return new VitalSignsBatch([row], [], []);
-        foreach (var q in quarantine) yield return new VitalSignsBatch([], [q], []);
-        foreach (var d in duplicates) yield return new VitalSignsBatch([], [], [d]);
+        foreach (var row in rows) yield return new VitalSignsBatch([row], [], [], stream);
+        foreach (var q in quarantine) yield return new VitalSignsBatch([], [q], [], stream);
+        foreach (var d in duplicates) yield return new VitalSignsBatch([], [], [d], stream);
     }
 
     public Task QuarantineAsync(NpgsqlConnection connection, IReadOnlyList<long> bronzeIds, string message, DateTimeOffset now, CancellationToken cancellationToken) =>
         QuarantineWriter.WriteAsync(connection,
-            rows.Select(r => new QuarantineEntry(r.Index, VitalSignsStage.StreamName, r.Vitals.EventId, QuarantineWriter.RejectedByDatabase, message, null))
+            rows.Select(r => new QuarantineEntry(r.Index, stream, r.Vitals.EventId, QuarantineWriter.RejectedByDatabase, message, null))
                 .Concat(quarantine)
                 .Concat(duplicates.Select(d => new QuarantineEntry(d.Index, d.Stream, d.EventId, QuarantineWriter.RejectedByDatabase, message, null)))
                 .ToList(),
@@ -153,33 +162,33 @@ internal sealed class VitalSignsBatch(List<ScoredVitalSigns> rows, List<Quaranti
             w.StartRow();
             w.Write(v.EventId, NpgsqlDbType.Text);
             w.Write(bronzeIds[row.Index], NpgsqlDbType.Bigint);
+            w.Write(row.Source, NpgsqlDbType.Text);
             w.Write(v.PatientId, NpgsqlDbType.Text);
-            Text(w, v.EncounterId);
-            Text(w, v.DeviceId);
-            Text(w, v.SourceSystem);
+            w.WriteText(v.EncounterId);
+            w.WriteText(v.DeviceId);
+            w.WriteText(v.SourceSystem);
             w.Write(v.OccurredAt.ToUniversalTime(), NpgsqlDbType.TimestampTz);
             w.Write(v.MeasuredAt.ToUniversalTime(), NpgsqlDbType.TimestampTz);
-            Number(w, v.HeartRate);
-            Number(w, v.RespiratoryRate);
-            Number(w, v.Spo2);
+            w.WriteNumber(v.HeartRate);
+            w.WriteNumber(v.RespiratoryRate);
+            w.WriteNumber(v.Spo2);
             w.Write((short)v.Spo2Scale, NpgsqlDbType.Smallint);
-            if (v.OnSupplementalOxygen is { } o2) w.Write(o2, NpgsqlDbType.Boolean);
-            else w.WriteNull();
-            Number(w, v.SystolicBp);
-            Number(w, v.DiastolicBp);
-            Number(w, v.TemperatureCelsius);
-            Text(w, UnitCode(v.TemperatureUnitReceived));
-            Text(w, ConsciousnessCode(v.Consciousness));
-            Score(w, row.News2.Total);
-            Text(w, row.News2.Band?.Code());
+            w.WriteBoolean(v.OnSupplementalOxygen);
+            w.WriteNumber(v.SystolicBp);
+            w.WriteNumber(v.DiastolicBp);
+            w.WriteNumber(v.TemperatureCelsius);
+            w.WriteText(UnitCode(v.TemperatureUnitReceived));
+            w.WriteText(ConsciousnessCode(v.Consciousness));
+            w.WriteSmallint(row.News2.Total);
+            w.WriteText(row.News2.Band?.Code());
             w.Write(row.News2.IsComplete, NpgsqlDbType.Boolean);
-            Score(w, s.RespiratoryRate);
-            Score(w, s.Spo2);
-            Score(w, s.Oxygen);
-            Score(w, s.SystolicBp);
-            Score(w, s.HeartRate);
-            Score(w, s.Consciousness);
-            Score(w, s.Temperature);
+            w.WriteSmallint(s.RespiratoryRate);
+            w.WriteSmallint(s.Spo2);
+            w.WriteSmallint(s.Oxygen);
+            w.WriteSmallint(s.SystolicBp);
+            w.WriteSmallint(s.HeartRate);
+            w.WriteSmallint(s.Consciousness);
+            w.WriteSmallint(s.Temperature);
             w.Write(now.ToUniversalTime(), NpgsqlDbType.TimestampTz);
         }
 
@@ -197,11 +206,12 @@ internal sealed class VitalSignsBatch(List<ScoredVitalSigns> rows, List<Quaranti
             w.StartRow();
             w.Write(row.Vitals.EventId, NpgsqlDbType.Text);
             w.Write(bronzeIds[row.Index], NpgsqlDbType.Bigint);
+            w.Write(row.Source, NpgsqlDbType.Text);
             w.Write(row.Vitals.PatientId, NpgsqlDbType.Text);
-            Text(w, row.Vitals.EncounterId);
+            w.WriteText(row.Vitals.EncounterId);
             w.Write(alert.Kind, NpgsqlDbType.Text);
             w.Write(alert.Severity, NpgsqlDbType.Text);
-            Score(w, row.News2.Total);
+            w.WriteSmallint(row.News2.Total);
             w.Write(alert.Reason, NpgsqlDbType.Text);
             w.Write(row.Vitals.MeasuredAt.ToUniversalTime(), NpgsqlDbType.TimestampTz);
             w.Write(now.ToUniversalTime(), NpgsqlDbType.TimestampTz);
@@ -228,22 +238,4 @@ internal sealed class VitalSignsBatch(List<ScoredVitalSigns> rows, List<Quaranti
         Consciousness.Unresponsive => "U",
         _ => null,
     };
-
-    private static void Text(NpgsqlBinaryImporter w, string? value)
-    {
-        if (value is null) w.WriteNull();
-        else w.Write(value, NpgsqlDbType.Text);
-    }
-
-    private static void Number(NpgsqlBinaryImporter w, decimal? value)
-    {
-        if (value is { } v) w.Write(v, NpgsqlDbType.Numeric);
-        else w.WriteNull();
-    }
-
-    private static void Score(NpgsqlBinaryImporter w, int? value)
-    {
-        if (value is { } v) w.Write((short)v, NpgsqlDbType.Smallint);
-        else w.WriteNull();
-    }
 }

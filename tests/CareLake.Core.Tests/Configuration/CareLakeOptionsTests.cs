@@ -14,7 +14,7 @@ public class CareLakeOptionsTests
         Assert.True(options.IsLocalMode);
         Assert.Null(options.KafkaBootstrap);
         Assert.Equal(".carelake", options.DataDirectory);
-        Assert.Equal(["patient_admissions", "patient_diagnoses", "patient_labs", "patient_vitals", "ehr_audit_logs"], options.KafkaTopics);
+        Assert.Equal(["patient_admissions", "patient_diagnoses", "patient_procedures", "patient_labs", "patient_vitals", "ehr_audit_logs"], options.KafkaTopics);
     }
 
     [Fact]

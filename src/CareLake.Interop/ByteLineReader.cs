@@ -1,4 +1,4 @@
-namespace CareLake.Interop.Fhir;
+namespace CareLake.Interop;
 
 /// <summary>
 /// Reads a stream line by line as raw bytes (no decoding, so every byte stays as it is in the file), holding only the
