@@ -130,7 +130,7 @@ public class EntitySilverTests
     private static string Ts(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static string Patient(string given, string line1) =>
-        $$"""{"given_name":"{{given}}","family_name":"Lovelace","birth_date":"1950-12-10","sex":"female","race":"white","ethnicity":"not-hispanic","marital_status":"W","language":"en","phone":"555-0100","address":{"line1":"{{line1}}","city":"Boston","state":"MA","postal_code":"02115","country":"US"}}""";
+        $$$"""{"given_name":"{{{given}}}","family_name":"Lovelace","birth_date":"1950-12-10","sex":"female","race":"white","ethnicity":"not-hispanic","marital_status":"W","language":"en","phone":"555-0100","address":{"line1":"{{{line1}}}","city":"Boston","state":"MA","postal_code":"02115","country":"US"}}""";
 
     private static byte[] Adt(string id, string type, DateTimeOffset at, string? encounter, string? patient = null, string? to = null)
     {

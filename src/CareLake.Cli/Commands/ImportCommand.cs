@@ -141,9 +141,9 @@ public static class ImportCommand
 
         AnsiConsole.Write(files);
         var rate = elapsed.TotalSeconds > 0 ? s.Messages / elapsed.TotalSeconds : 0;
+        var resumed = s.SkippedAlreadyCommitted > 0 ? $", {s.SkippedAlreadyCommitted:N0} already there from an interrupted run" : "";
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"[bold]{s.Messages:N0} records landed in bronze in {elapsed.TotalSeconds:0.0} s ({rate:N0} records/s)[/]" +
-            (s.SkippedAlreadyCommitted > 0 ? $", {s.SkippedAlreadyCommitted:N0} already there from an interrupted run" : "")));
+            $"[bold]{s.Messages:N0} records landed in bronze in {elapsed.TotalSeconds:0.0} s ({rate:N0} records/s)[/]{resumed}"));
         var silver = new Table().AddColumns("silver", "rows");
         foreach (var (table, rows) in s.InsertedByTable.OrderBy(kv => kv.Key, StringComparer.Ordinal)) silver.AddRow(table, $"{rows:N0}");
         silver.AddRow("[dim]duplicates[/]", $"{s.Duplicates:N0}");

@@ -2,6 +2,7 @@ using CareLake.Core.Contracts;
 using CareLake.Core.Records;
 using CareLake.Core.Scoring;
 using CareLake.Core.Vitals;
+using CareLake.Warehouse.Gold;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -13,7 +14,7 @@ public sealed record ScoredVitalSigns(int Index, VitalSigns Vitals, News2Result 
     public static ScoredVitalSigns Score(int index, VitalSigns vitals, string source = RecordSources.Mrn)
     {
         ArgumentNullException.ThrowIfNull(vitals);
-        var news2 = News2.Score(vitals.News2Input);
+        var news2 = CareLake.Core.Scoring.News2.Score(vitals.News2Input);
         return new ScoredVitalSigns(index, vitals, news2, ClinicalAlertRule.Evaluate(news2), source);
     }
 }
