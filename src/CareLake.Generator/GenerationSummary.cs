@@ -19,6 +19,7 @@ public sealed class GenerationSummary
     private readonly Dictionary<string, long> _emittedByTopic = new(StringComparer.Ordinal);
     private readonly Dictionary<DirtyDataKind, long> _dirty = [];
     private readonly Dictionary<AccessPattern, long> _accessByPattern = [];
+    private readonly Dictionary<string, long> _proceduresBySystem = new(StringComparer.Ordinal);
     private readonly long[] _news2Bands = new long[4];
     private readonly Dictionary<int, List<InpatientStay>> _stays = [];
     private readonly List<double> _losDays = [];
@@ -100,6 +101,12 @@ public sealed class GenerationSummary
 
     public IReadOnlyDictionary<AccessPattern, long> AccessEventsByPattern => _accessByPattern;
 
+    /// <summary>Procedures by contract <c>code_system</c> (<c>SNOMED-CT</c>, <c>ICD-10-PCS</c>).</summary>
+    public IReadOnlyDictionary<string, long> ProceduresByCodeSystem => _proceduresBySystem;
+
+    /// <summary>Chemotherapy, radiotherapy and rehabilitation sessions: the planned-care procedures.</summary>
+    public long PlannedCareProcedures { get; private set; }
+
     internal void Observe(HospitalEvent e)
     {
         Increment(_clinicalByType, e.EventType);
@@ -117,6 +124,10 @@ public sealed class GenerationSummary
                     _news2Bands[(int)News2.BandOf(total, red)]++;
                 }
 
+                break;
+            case ProcedureEvent procedure:
+                Increment(_proceduresBySystem, procedure.CodeSystem.Code());
+                if (procedure.Procedure.IsPlannedCare) PlannedCareProcedures++;
                 break;
             case EhrAccessEvent access:
                 _accessByPattern[access.Pattern] = _accessByPattern.GetValueOrDefault(access.Pattern) + 1;

@@ -22,6 +22,8 @@ internal static partial class ContractChecker
     private static readonly string[] LabStatuses = ["final", "preliminary", "corrected", "cancelled"];
     private static readonly string[] Actions = ["view", "create", "update", "delete", "print", "export", "login", "logout", "break_glass"];
     private static readonly string[] Outcomes = ["success", "failure"];
+    private static readonly string[] ProcedureSystems = ["SNOMED-CT", "ICD-10-PCS", "CPT"];
+    private static readonly string[] ProcedureStatuses = ["completed", "in-progress", "not-done", "entered-in-error"];
 
     public static List<string> Check(string topic, ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt)
     {
@@ -69,6 +71,9 @@ internal static partial class ContractChecker
                     p.OneOf(root, "present_on_admission", Poa, required: true);
                     p.Timestamp(root, "diagnosed_at", required: true);
                     break;
+                case EventTypes.Procedure:
+                    CheckProcedure(p, root);
+                    break;
                 case EventTypes.LabResult:
                     p.String(root, "encounter_id", required: true);
                     if (p.String(root, "loinc_code", required: true) is { } loinc && !LoincCode().IsMatch(loinc)) problems.Add("invalid_value: loinc_code " + loinc);
@@ -107,6 +112,30 @@ internal static partial class ContractChecker
         }
 
         return problems;
+    }
+
+    private static void CheckProcedure(Problems p, JsonElement root)
+    {
+        p.String(root, "encounter_id", required: true);
+        p.OneOf(root, "code_system", ProcedureSystems, required: true);
+        var system = root.TryGetProperty("code_system", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+        if (p.String(root, "code", required: true) is { } code)
+        {
+            var shaped = system switch
+            {
+                "SNOMED-CT" => SnomedId().IsMatch(code),
+                "ICD-10-PCS" => PcsCode().IsMatch(code),
+                "CPT" => CptCode().IsMatch(code),
+                _ => true,
+            };
+            if (!shaped) p.Add($"invalid_value: code {code} for {system}");
+        }
+
+        p.String(root, "description", required: true);
+        var start = p.Timestamp(root, "performed_at", required: true);
+        var end = p.Timestamp(root, "performed_end_at", required: false);
+        if (start is { } performed && end is { } ended && ended < performed) p.Add("inconsistent: performed_end_at before performed_at");
+        p.OneOf(root, "status", ProcedureStatuses, required: true);
     }
 
     private static void CheckAdt(Problems p, JsonElement root, string eventType)
@@ -168,6 +197,17 @@ internal static partial class ContractChecker
     [GeneratedRegex(@"^\d{1,7}-\d$")]
     private static partial Regex LoincCode();
 
+    /// <summary>A SNOMED CT identifier: 6–18 digits, no leading zero.</summary>
+    [GeneratedRegex(@"^[1-9]\d{5,17}$")]
+    private static partial Regex SnomedId();
+
+    /// <summary>ICD-10-PCS: seven characters of digits and letters other than I and O.</summary>
+    [GeneratedRegex(@"^[0-9A-HJ-NP-Z]{7}$")]
+    private static partial Regex PcsCode();
+
+    [GeneratedRegex(@"^\d{4}[0-9A-Z]$")]
+    private static partial Regex CptCode();
+
     private sealed class Problems(List<string> list)
     {
         public void Add(string problem) => list.Add(problem);
@@ -204,9 +244,12 @@ internal static partial class ContractChecker
             if (Get(obj, name, required, out var v) && v.ValueKind != JsonValueKind.Number) list.Add("wrong_type: " + name);
         }
 
-        public void Timestamp(JsonElement obj, string name, bool required)
+        public DateTimeOffset? Timestamp(JsonElement obj, string name, bool required)
         {
-            if (String(obj, name, required) is { } s && !Rfc3339().IsMatch(s)) list.Add($"invalid_value: {name} {s}");
+            if (String(obj, name, required) is not { } s) return null;
+            if (Rfc3339().IsMatch(s)) return DateTimeOffset.Parse(s, CultureInfo.InvariantCulture);
+            list.Add($"invalid_value: {name} {s}");
+            return null;
         }
 
         public void OneOf(JsonElement obj, string name, string[] allowed, bool required)

@@ -15,7 +15,7 @@ public sealed class ContractTests(PopulationFixture population)
     [Fact]
     public void Every_contract_event_type_occurs()
     {
-        var expected = EventTypes.Adt.Concat([EventTypes.Diagnosis, EventTypes.LabResult, EventTypes.VitalSigns, EventTypes.EhrAccess]);
+        var expected = EventTypes.Adt.Concat([EventTypes.Diagnosis, EventTypes.Procedure, EventTypes.LabResult, EventTypes.VitalSigns, EventTypes.EhrAccess]);
         Assert.Empty(expected.Except(population.TypesSeen));
     }
 

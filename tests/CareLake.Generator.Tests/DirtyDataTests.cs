@@ -56,6 +56,16 @@ public sealed class DirtyDataTests
     }
 
     [Fact]
+    public void Damaged_procedure_messages_break_the_contract()
+    {
+        const DirtyDataKind content = DirtyDataKind.MalformedJson | DirtyDataKind.MissingField | DirtyDataKind.WrongType;
+        var damaged = Messages.Where(m => m.Topic == Topics.PatientProcedures && (m.Dirt & content) != 0).ToList();
+
+        Assert.True(damaged.Count >= 3, $"only {damaged.Count} damaged procedure messages");
+        Assert.All(damaged, m => Assert.NotEmpty(ContractChecker.Check(m.Topic, m.Payload, ReceivedAt)));
+    }
+
+    [Fact]
     public void Fahrenheit_temperatures_are_accepted_and_normalised_to_celsius()
     {
         var parser = new VitalSignsParser();

@@ -28,6 +28,7 @@ public sealed class KafkaTests
         var consumed = Consume(cluster.BootstrapServers, expected.Values.Sum());
 
         foreach (var topic in Topics.Inbound) Assert.Equal(expected.GetValueOrDefault(topic), consumed.Count(m => m.Topic == topic));
+        Assert.Contains(consumed, m => m.Topic == Topics.PatientProcedures);
         Assert.All(consumed.Where(m => m.Topic == Topics.PatientVitals && IsCleanJson(m.Value)), m =>
         {
             using var json = JsonDocument.Parse(m.Value);

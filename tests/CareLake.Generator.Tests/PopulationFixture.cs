@@ -64,6 +64,14 @@ public sealed class PopulationFixture
                     if (root.GetProperty("rank").GetInt32() == 1) PrincipalByEncounter[encounter] = code;
                     if (root.GetProperty("present_on_admission").GetString() == "N") HospitalAcquiredDiagnoses++;
                     break;
+                case Topics.PatientProcedures:
+                    Procedures.Add(new ProcedureMessage(
+                        root.GetProperty("encounter_id").GetString()!,
+                        root.GetProperty("code_system").GetString()!,
+                        root.GetProperty("code").GetString()!,
+                        DateTimeOffset.Parse(root.GetProperty("performed_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
+                        DateTimeOffset.Parse(root.GetProperty("performed_end_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture)));
+                    break;
                 case Topics.PatientVitals:
                     var vitals = parser.Parse(message.Payload, receivedAt);
                     if (!vitals.IsSuccess) continue;
@@ -104,12 +112,16 @@ public sealed class PopulationFixture
     public Dictionary<string, List<string>> DiagnosesByEncounter { get; } = [];
     public Dictionary<string, string> PrincipalByEncounter { get; } = [];
     public long HospitalAcquiredDiagnoses { get; }
+    public List<ProcedureMessage> Procedures { get; } = [];
     public long VitalSets { get; }
     public long Scale2Sets { get; }
     public Dictionary<News2Band, long> News2Bands { get; } = [];
     public Dictionary<string, long> Actions { get; } = [];
     public int MostChartsOneUserOneDay { get; }
 }
+
+/// <summary>The fields of one <c>patient_procedures</c> message the tests look at.</summary>
+public sealed record ProcedureMessage(string EncounterId, string CodeSystem, string Code, DateTimeOffset PerformedAt, DateTimeOffset PerformedEndAt);
 
 [CollectionDefinition(Name)]
 public sealed class PopulationCollection : ICollectionFixture<PopulationFixture>

@@ -3,7 +3,7 @@ namespace CareLake.Generator.Tests;
 
 public sealed class SyntheaCsvTests(SmallOutputFixture output) : IClassFixture<SmallOutputFixture>
 {
-    public static TheoryData<string> Tables => new() { "patients", "encounters", "conditions", "observations" };
+    public static TheoryData<string> Tables => new() { "patients", "encounters", "conditions", "procedures", "observations" };
 
     [Theory]
     [MemberData(nameof(Tables))]
@@ -43,27 +43,5 @@ public sealed class SyntheaCsvTests(SmallOutputFixture output) : IClassFixture<S
         Assert.All(observations, o => Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$", o[0]));
     }
 
-    /// <summary>RFC 4180 field splitting.</summary>
-    private static List<string> Fields(string line)
-    {
-        var fields = new List<string>();
-        var current = new System.Text.StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var ch = line[i];
-            if (quoted)
-            {
-                if (ch == '"' && i + 1 < line.Length && line[i + 1] == '"') { current.Append('"'); i++; }
-                else if (ch == '"') quoted = false;
-                else current.Append(ch);
-            }
-            else if (ch == '"') quoted = true;
-            else if (ch == ',') { fields.Add(current.ToString()); current.Clear(); }
-            else current.Append(ch);
-        }
-
-        fields.Add(current.ToString());
-        return fields;
-    }
+    private static List<string> Fields(string line) => Csv.Fields(line);
 }

@@ -78,6 +78,7 @@ internal sealed class DirtyDataInjector(DirtyDataOptions options, ulong seed)
     {
         VitalSignsEvent => ["event_id", "event_type", "schema_version", "occurred_at", "patient_id", "measured_at"],
         DiagnosisEvent => ["event_id", "event_type", "occurred_at", "patient_id", "encounter_id", "code"],
+        ProcedureEvent => ["event_id", "event_type", "occurred_at", "patient_id", "encounter_id", "code", "performed_at"],
         LabResultEvent => ["event_id", "event_type", "occurred_at", "patient_id", "loinc_code"],
         AdtEvent { Kind: AdtKind.Admit or AdtKind.Register or AdtKind.Update } => ["event_id", "occurred_at", "patient_id", "patient"],
         AdtEvent => ["event_id", "occurred_at", "patient_id", "encounter"],
@@ -105,6 +106,10 @@ internal sealed class DirtyDataInjector(DirtyDataOptions options, ulong seed)
         else if (e is DiagnosisEvent dx)
         {
             choices.Add(() => o["rank"] = dx.Rank.ToString(CultureInfo.InvariantCulture));
+        }
+        else if (e is ProcedureEvent px)
+        {
+            choices.Add(() => o["performed_at"] = px.PerformedAt.ToUnixTimeSeconds());
         }
 
         choices[_random.Next(choices.Count)]();

@@ -9,6 +9,8 @@ namespace CareLake.Generator.Encounters;
 internal sealed class EncounterRecorder(SimulationContext context, SimulatedPatient patient, DeterministicRandom random, int encounterSequence, List<HospitalEvent> sink)
 {
     private int _ordinal;
+    private int _procedureOrdinal;
+    private DeterministicRandom? _procedureRandom;
 
     public SimulationContext Context { get; } = context;
     public SimulatedPatient Patient { get; } = patient;
@@ -19,6 +21,16 @@ internal sealed class EncounterRecorder(SimulationContext context, SimulatedPati
     /// <summary>Event ids are unique by construction: run, patient, visit and a counter.</summary>
     public string NextId(string prefix) =>
         string.Create(CultureInfo.InvariantCulture, $"{prefix}-{Context.RunTag}-{Patient.Index:x}-{EncounterSequence}-{_ordinal++}");
+
+    /// <summary>
+    /// Procedure event ids have their own counter, and procedures their own random stream (one per visit), so adding
+    /// procedures to a visit leaves every other event of the run as it was.
+    /// </summary>
+    public string NextProcedureId() =>
+        string.Create(CultureInfo.InvariantCulture, $"px-{Context.RunTag}-{Patient.Index:x}-{EncounterSequence}-{_procedureOrdinal++}");
+
+    public DeterministicRandom ProcedureRandom =>
+        _procedureRandom ??= new DeterministicRandom(Context.Seed, RandomStreams.Procedures, ((ulong)Patient.Index << 16) | (uint)EncounterSequence);
 
     public string NextAccession() => string.Create(CultureInfo.InvariantCulture, $"{EncounterId}-{_ordinal++:D4}");
 

@@ -1,6 +1,7 @@
 using CareLake.Generator.AccessLogs;
 using CareLake.Generator.Clinical.Diagnoses;
 using CareLake.Generator.Clinical.Labs;
+using CareLake.Generator.Clinical.Procedures;
 using CareLake.Generator.Clinical.Vitals;
 using CareLake.Generator.Model;
 using static CareLake.Generator.Timestamps;
@@ -232,6 +233,7 @@ internal static class InpatientStayBuilder
         VitalSignsRecorder.Record(recorder, course);
         LabOrders.RecordInpatient(recorder, course);
         CareTeamAccess.RecordInpatient(recorder, course, attending);
+        ProcedureRecorder.RecordInpatient(recorder, course);
 
         var last = course.Segments[^1];
         if (disposition != DischargeDisposition.Expired && random.Chance(options.CancelledDischargeRate))

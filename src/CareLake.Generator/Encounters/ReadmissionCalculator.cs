@@ -9,7 +9,8 @@ public readonly record struct InpatientStay(DateOnly AdmitDate, DateOnly? Discha
 /// 30-day all-cause unplanned readmission, the reference algorithm of clinical.md §5.3: transfer-linked stays form
 /// one episode; index episodes are discharged alive, not against advice, not transferred out, with a complete 30-day
 /// follow-up inside the data; the outcome is a next episode admitted 1–30 days after the index discharge.
-/// Every admission here is unplanned (the generator produces no planned readmissions).
+/// The generator simulates every readmission as unplanned, so no planned-stay filter is applied here (planned-care
+/// procedures given during an acute stay do not make it planned).
 /// </summary>
 public static class ReadmissionCalculator
 {

@@ -1,6 +1,7 @@
 using CareLake.Generator.AccessLogs;
 using CareLake.Generator.Clinical.Diagnoses;
 using CareLake.Generator.Clinical.Labs;
+using CareLake.Generator.Clinical.Procedures;
 using CareLake.Generator.Clinical.Vitals;
 using CareLake.Generator.Model;
 using static CareLake.Generator.Timestamps;
@@ -9,7 +10,7 @@ namespace CareLake.Generator.Encounters;
 
 /// <summary>
 /// Emergency department treat-and-release visits (registered, HL7 A04) and observation stays (admitted to an
-/// observation bed, outpatient by class): a few hours, or up to two days, of vitals, labs and diagnoses.
+/// observation bed, outpatient by class): a few hours, or up to two days, of vitals, labs, diagnoses and procedures.
 /// </summary>
 internal static class ShortVisitBuilder
 {
@@ -47,6 +48,7 @@ internal static class ShortVisitBuilder
         VitalSignsRecorder.Record(recorder, course, emergency ? TimeSpan.FromMinutes(random.Uniform(60, 120)) : TimeSpan.FromHours(4));
         LabOrders.RecordShortVisit(recorder, course);
         CareTeamAccess.RecordShortVisit(recorder, course, physician);
+        ProcedureRecorder.RecordShortVisit(recorder, course);
         recorder.Add(recorder.Adt(AdtKind.Discharge, end, snapshot with { DischargedAt = end, Disposition = disposition }));
         return new EncounterOutcome(end, plan.Class, plan.Condition, disposition, Cancelled: false, Died: false);
     }

@@ -76,6 +76,22 @@ public enum PresentOnAdmission
     ClinicallyUndetermined,
 }
 
+/// <summary>The code systems of <c>patient_procedures</c> (CPT is in the contract; the generator does not use it).</summary>
+public enum ProcedureCodeSystem
+{
+    SnomedCt,
+    Icd10Pcs,
+    Cpt,
+}
+
+public enum ProcedureStatus
+{
+    Completed,
+    InProgress,
+    NotDone,
+    EnteredInError,
+}
+
 public enum AbnormalFlag
 {
     Normal,
@@ -262,6 +278,38 @@ public static class ContractCodes
         PresentOnAdmission.No => "N",
         PresentOnAdmission.ClinicallyUndetermined => "W",
         _ => "U",
+    };
+
+    public static string Code(this ProcedureCodeSystem system) => system switch
+    {
+        ProcedureCodeSystem.SnomedCt => "SNOMED-CT",
+        ProcedureCodeSystem.Icd10Pcs => "ICD-10-PCS",
+        _ => "CPT",
+    };
+
+    /// <summary>HL7 table 0396 coding system, as PR1-3 carries it.</summary>
+    public static string Hl7Code(this ProcedureCodeSystem system) => system switch
+    {
+        ProcedureCodeSystem.SnomedCt => "SCT",
+        ProcedureCodeSystem.Icd10Pcs => "I10P",
+        _ => "C4",
+    };
+
+    /// <summary>The FHIR coding system URI.</summary>
+    public static string FhirSystem(this ProcedureCodeSystem system) => system switch
+    {
+        ProcedureCodeSystem.SnomedCt => "http://snomed.info/sct",
+        ProcedureCodeSystem.Icd10Pcs => "http://www.cms.gov/Medicare/Coding/ICD10",
+        _ => "http://www.ama-assn.org/go/cpt",
+    };
+
+    /// <summary>The contract's status, which is also FHIR R4 Procedure.status.</summary>
+    public static string Code(this ProcedureStatus status) => status switch
+    {
+        ProcedureStatus.InProgress => "in-progress",
+        ProcedureStatus.NotDone => "not-done",
+        ProcedureStatus.EnteredInError => "entered-in-error",
+        _ => "completed",
     };
 
     public static string Code(this AbnormalFlag flag) => flag switch

@@ -1,6 +1,7 @@
 using CareLake.Core.Contracts;
 using CareLake.Generator.Clinical.Diagnoses;
 using CareLake.Generator.Clinical.Labs;
+using CareLake.Generator.Clinical.Procedures;
 using CareLake.Generator.Population;
 
 namespace CareLake.Generator.Model;
@@ -70,6 +71,29 @@ public sealed record DiagnosisEvent : HospitalEvent
     public bool IsChronic { get; init; }
 
     public override string EventType => EventTypes.Diagnosis;
+}
+
+/// <summary>
+/// A procedure performed during a visit, on <c>patient_procedures</c>. It is recorded when it is complete:
+/// <see cref="HospitalEvent.OccurredAt"/> is <see cref="PerformedEndAt"/>, and both times lie within the visit.
+/// </summary>
+public sealed record ProcedureEvent : HospitalEvent
+{
+    public required ProcedureDefinition Procedure { get; init; }
+
+    /// <summary>The system the procedure was coded in: SNOMED CT, or ICD-10-PCS for part of the inpatient procedures.</summary>
+    public required ProcedureCodeSystem CodeSystem { get; init; }
+
+    /// <summary>The code and description in <see cref="CodeSystem"/>.</summary>
+    public required ProcedureCode Code { get; init; }
+
+    public required DateTimeOffset PerformedAt { get; init; }
+
+    public DateTimeOffset? PerformedEndAt { get; init; }
+
+    public ProcedureStatus Status { get; init; } = ProcedureStatus.Completed;
+
+    public override string EventType => EventTypes.Procedure;
 }
 
 /// <summary>One analyte result on <c>patient_labs</c>.</summary>

@@ -57,6 +57,14 @@ public static class ContractJson
                 json.WriteString(Names.PresentOnAdmission, dx.PresentOnAdmission.Code());
                 json.WriteString(Names.DiagnosedAt, dx.DiagnosedAt);
                 break;
+            case ProcedureEvent px:
+                json.WriteString(Names.CodeSystem, px.CodeSystem.Code());
+                json.WriteString(Names.Code, px.Code.Code);
+                json.WriteString(Names.Description, px.Code.Description);
+                json.WriteString(Names.PerformedAt, px.PerformedAt);
+                if (px.PerformedEndAt is { } endedAt) json.WriteString(Names.PerformedEndAt, endedAt);
+                json.WriteString(Names.Status, px.Status.Code());
+                break;
             case LabResultEvent lab:
                 json.WriteString(Names.LoincCode, lab.Test.Loinc);
                 json.WriteString(Names.TestName, lab.Test.Name);
@@ -215,6 +223,8 @@ public static class ContractJson
         public static readonly JsonEncodedText Outcome = JsonEncodedText.Encode("outcome");
         public static readonly JsonEncodedText Patient = JsonEncodedText.Encode("patient");
         public static readonly JsonEncodedText PatientId = JsonEncodedText.Encode("patient_id");
+        public static readonly JsonEncodedText PerformedAt = JsonEncodedText.Encode("performed_at");
+        public static readonly JsonEncodedText PerformedEndAt = JsonEncodedText.Encode("performed_end_at");
         public static readonly JsonEncodedText Phone = JsonEncodedText.Encode("phone");
         public static readonly JsonEncodedText PostalCode = JsonEncodedText.Encode("postal_code");
         public static readonly JsonEncodedText PresentOnAdmission = JsonEncodedText.Encode("present_on_admission");

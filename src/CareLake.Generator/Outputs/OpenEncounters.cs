@@ -11,6 +11,7 @@ internal sealed class TrackedEncounter(EncounterSnapshot admitted, AdtEvent admi
     public List<(BedLocation Location, DateTimeOffset From, DateTimeOffset? To)> Locations { get; } = [(admitted.Location, admitted.AdmittedAt, null)];
     public IcdCode? Reason { get; set; }
     public List<DiagnosisEvent> Diagnoses { get; } = [];
+    public List<ProcedureEvent> Procedures { get; } = [];
 }
 
 /// <summary>
@@ -46,6 +47,9 @@ internal sealed class OpenEncounters
             case DiagnosisEvent dx when dx.EncounterId is { } id && _open.TryGetValue(id, out var withDx):
                 if (dx.Rank == 1) withDx.Reason = dx.Code;
                 withDx.Diagnoses.Add(dx);
+                return null;
+            case ProcedureEvent px when px.EncounterId is { } id && _open.TryGetValue(id, out var withProcedure):
+                withProcedure.Procedures.Add(px);
                 return null;
             default:
                 return null;

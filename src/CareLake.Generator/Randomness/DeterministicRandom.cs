@@ -97,4 +97,5 @@ internal static class RandomStreams
     public const ulong StaffActivity = 4;
     public const ulong DirtyData = 5;
     public const ulong Identifiers = 6;
+    public const ulong Procedures = 7;
 }

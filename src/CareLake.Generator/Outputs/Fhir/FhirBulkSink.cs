@@ -7,14 +7,15 @@ namespace CareLake.Generator.Outputs.Fhir;
 
 /// <summary>
 /// Writes FHIR R4 bulk-data NDJSON (clinical.md §9.3): <c>Patient.ndjson</c>, <c>Encounter.ndjson</c>,
-/// <c>Observation.ndjson</c> and <c>Condition.ndjson</c>, one resource per line. Vital signs follow the base
-/// vital-signs profile (§9.1–9.2: LOINC code, UCUM quantity, blood pressure as components); labs carry reference
-/// ranges and interpretations. Encounters are written when they end; patients, with their final demographics, at
+/// <c>Observation.ndjson</c>, <c>Condition.ndjson</c> and <c>Procedure.ndjson</c>, one resource per line. Vital signs
+/// follow the base vital-signs profile (§9.1–9.2: LOINC code, UCUM quantity, blood pressure as components), and the
+/// Observations of one vital-sign set are written next to each other; labs carry reference ranges and interpretations;
+/// procedures carry SNOMED CT or ICD-10-PCS codes and their performed period. Encounters are written when they end; patients, with their final demographics, at
 /// the end of the run.
 /// </summary>
 public sealed class FhirBulkSink : IClinicalEventSink
 {
-    public static readonly IReadOnlyList<string> ResourceTypes = ["Patient", "Encounter", "Observation", "Condition"];
+    public static readonly IReadOnlyList<string> ResourceTypes = ["Patient", "Encounter", "Observation", "Condition", "Procedure"];
 
     private const string Loinc = "http://loinc.org";
     private const string Ucum = "http://unitsofmeasure.org";
@@ -54,6 +55,9 @@ public sealed class FhirBulkSink : IClinicalEventSink
                 break;
             case DiagnosisEvent dx:
                 WriteCondition(dx);
+                break;
+            case ProcedureEvent px:
+                WriteProcedure(px);
                 break;
         }
     }
@@ -348,6 +352,31 @@ public sealed class FhirBulkSink : IClinicalEventSink
         json.WriteString("onsetDateTime", dx.DiagnosedAt);
         json.WriteString("recordedDate", dx.DiagnosedAt);
         End("Condition");
+    }
+
+    private void WriteProcedure(ProcedureEvent px)
+    {
+        var json = Begin("Procedure", px.EventId);
+        json.WriteString("status", px.Status.Code());
+        json.WriteStartObject("code");
+        Codings(json, px.CodeSystem.FhirSystem(), px.Code.Code, px.Code.Description);
+        json.WriteString("text", px.Code.Description);
+        json.WriteEndObject();
+        Reference(json, "subject", "Patient/" + px.PatientId);
+        if (px.EncounterId is { } encounterId) Reference(json, "encounter", "Encounter/" + encounterId);
+        if (px.PerformedEndAt is { } end)
+        {
+            json.WriteStartObject("performedPeriod");
+            json.WriteString("start", px.PerformedAt);
+            json.WriteString("end", end);
+            json.WriteEndObject();
+        }
+        else
+        {
+            json.WriteString("performedDateTime", px.PerformedAt);
+        }
+
+        End("Procedure");
     }
 
     private static void Identifier(Utf8JsonWriter json, string typeCode, string typeDisplay, string system, string value)

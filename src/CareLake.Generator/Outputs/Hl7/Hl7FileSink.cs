@@ -4,7 +4,7 @@ using CareLake.Generator.Model;
 namespace CareLake.Generator.Outputs.Hl7;
 
 /// <summary>
-/// Writes HL7 v2.5.1 messages to two files: <c>adt.hl7</c> (ADT, including A08 diagnoses) and <c>oru.hl7</c>
+/// Writes HL7 v2.5.1 messages to two files: <c>adt.hl7</c> (ADT, including A08 diagnoses and procedures) and <c>oru.hl7</c>
 /// (lab and vital-sign results). Messages follow each other directly; every segment ends in a carriage return and
 /// every message starts with MSH.
 /// </summary>

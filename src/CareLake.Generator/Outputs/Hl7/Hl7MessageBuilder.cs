@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using CareLake.Generator.Clinical.Procedures;
 using CareLake.Generator.Model;
 
 namespace CareLake.Generator.Outputs.Hl7;
@@ -9,7 +10,7 @@ public sealed record Hl7Message(string ControlId, string MessageType, string Tex
 
 /// <summary>
 /// Renders events as HL7 v2.5.1 messages: ADT A01/A02/A03/A04/A08/A11/A13 for the ADT events (A08 also carries
-/// diagnoses as DG1 segments) and ORU^R01 for lab panels and vital-sign sets. Field positions follow clinical.md §8.2.
+/// diagnoses as DG1 segments and procedures as PR1 segments) and ORU^R01 for lab panels and vital-sign sets. Field positions follow clinical.md §8.2.
 /// Control ids are a run prefix plus a counter, so output is deterministic.
 /// </summary>
 public sealed class Hl7MessageBuilder(string sendingFacility, string controlIdPrefix, string receivingApplication = "CARELAKE")
@@ -45,6 +46,31 @@ public sealed class Hl7MessageBuilder(string sendingFacility, string controlIdPr
             Segment(builder, "DG1", Int(setId), "", $"{Hl7Encoding.Escape(dx.Code.Code)}^{Hl7Encoding.Escape(dx.Code.Description)}^I10", "",
                 Hl7Encoding.Timestamp(dx.DiagnosedAt), dx.PresentOnAdmission == PresentOnAdmission.Yes ? "A" : "W",
                 "", "", "", "", "", "", "", "", Int(dx.Rank));
+        }
+
+        return new Hl7Message(controlId, "ADT^A08", builder.ToString());
+    }
+
+    /// <summary>
+    /// An A08 carrying procedures of one visit completed at the same moment, one PR1 each: PR1-3 the code as CWE
+    /// (code^text^SCT or I10P), PR1-5 the start, PR1-6 the functional type (table 0230), PR1-7 the minutes.
+    /// </summary>
+    public Hl7Message Procedures(IReadOnlyList<ProcedureEvent> procedures)
+    {
+        ArgumentNullException.ThrowIfNull(procedures);
+        var first = procedures[0];
+        var builder = Start(out var controlId, first.OccurredAt, "ADT^A08^ADT_A01");
+        Segment(builder, "EVN", "A08", Hl7Encoding.Timestamp(first.OccurredAt), "", "", "", Hl7Encoding.Timestamp(first.OccurredAt));
+        Pid(builder, first);
+        Pv1(builder, first.Encounter, null, discharge: false);
+        var setId = 0;
+        foreach (var px in procedures)
+        {
+            setId++;
+            var functionalType = px.Procedure.Category switch { ProcedureCategory.Diagnostic => "D", ProcedureCategory.Surgical => "I", _ => "P" };
+            var minutes = px.PerformedEndAt is { } end ? Int((int)Math.Round((end - px.PerformedAt).TotalMinutes)) : "";
+            Segment(builder, "PR1", Int(setId), "", $"{Hl7Encoding.Escape(px.Code.Code)}^{Hl7Encoding.Escape(px.Code.Description)}^{px.CodeSystem.Hl7Code()}", "",
+                Hl7Encoding.Timestamp(px.PerformedAt), functionalType, minutes);
         }
 
         return new Hl7Message(controlId, "ADT^A08", builder.ToString());

@@ -4,12 +4,13 @@ namespace CareLake.Generator.Outputs.Hl7;
 
 /// <summary>
 /// Turns the event stream into HL7 messages: one message per ADT event and vital-sign set; diagnoses coded together
-/// for a visit go into one A08, and the analytes of one lab order into one ORU. Events that HL7 ADT/ORU do not
+/// for a visit go into one A08, procedures completed together for a visit into another, and the analytes of one lab order into one ORU. Events that HL7 ADT/ORU do not
 /// carry (EHR access logs) are skipped.
 /// </summary>
 public sealed class Hl7MessageStream(Hl7MessageBuilder builder)
 {
     private readonly List<DiagnosisEvent> _diagnoses = [];
+    private readonly List<ProcedureEvent> _procedures = [];
     private readonly List<LabResultEvent> _labs = [];
     private readonly List<Hl7Message> _ready = [];
 
@@ -19,6 +20,7 @@ public sealed class Hl7MessageStream(Hl7MessageBuilder builder)
         ArgumentNullException.ThrowIfNull(e);
         _ready.Clear();
         if (_diagnoses.Count > 0 && !(e is DiagnosisEvent dx && SameGroup(dx, _diagnoses[0]))) FlushDiagnoses();
+        if (_procedures.Count > 0 && !(e is ProcedureEvent px && SameGroup(px, _procedures[0]))) FlushProcedures();
         if (_labs.Count > 0 && !(e is LabResultEvent lab && lab.AccessionNumber == _labs[0].AccessionNumber && lab.Status == _labs[0].Status)) FlushLabs();
         switch (e)
         {
@@ -27,6 +29,9 @@ public sealed class Hl7MessageStream(Hl7MessageBuilder builder)
                 break;
             case DiagnosisEvent diagnosis:
                 _diagnoses.Add(diagnosis);
+                break;
+            case ProcedureEvent procedure:
+                _procedures.Add(procedure);
                 break;
             case LabResultEvent result:
                 _labs.Add(result);
@@ -43,17 +48,25 @@ public sealed class Hl7MessageStream(Hl7MessageBuilder builder)
     {
         _ready.Clear();
         FlushDiagnoses();
+        FlushProcedures();
         FlushLabs();
         return _ready;
     }
 
-    private static bool SameGroup(DiagnosisEvent a, DiagnosisEvent b) => a.EncounterId == b.EncounterId && a.OccurredAt == b.OccurredAt;
+    private static bool SameGroup(HospitalEvent a, HospitalEvent b) => a.EncounterId == b.EncounterId && a.OccurredAt == b.OccurredAt;
 
     private void FlushDiagnoses()
     {
         if (_diagnoses.Count == 0) return;
         _ready.Add(builder.Diagnoses([.. _diagnoses]));
         _diagnoses.Clear();
+    }
+
+    private void FlushProcedures()
+    {
+        if (_procedures.Count == 0) return;
+        _ready.Add(builder.Procedures([.. _procedures]));
+        _procedures.Clear();
     }
 
     private void FlushLabs()

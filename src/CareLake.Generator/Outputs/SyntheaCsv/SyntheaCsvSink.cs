@@ -7,15 +7,18 @@ namespace CareLake.Generator.Outputs.SyntheaCsv;
 
 /// <summary>
 /// Writes a Synthea-format CSV export (v3.0 columns, as in tests/testdata/synthea_csv): <c>patients.csv</c>,
-/// <c>encounters.csv</c>, <c>conditions.csv</c> and <c>observations.csv</c>. Codes differ from Synthea's on purpose:
-/// conditions and encounter reasons carry ICD-10-CM codes (Synthea uses SNOMED CT); observations carry LOINC, as in
-/// Synthea. Observation stays are written with class <c>outpatient</c>, since Synthea has no observation class.
+/// <c>encounters.csv</c>, <c>conditions.csv</c>, <c>procedures.csv</c> and <c>observations.csv</c>. Codes differ from
+/// Synthea's on purpose: conditions and encounter (and procedure) reasons carry ICD-10-CM codes (Synthea uses SNOMED CT);
+/// procedures carry SNOMED CT, as in Synthea, also those the other outputs carry in ICD-10-PCS; observations carry
+/// LOINC, as in Synthea. The rows of one vital-sign set are written next to each other with the same DATE, PATIENT
+/// and ENCOUNTER. Observation stays are written with class <c>outpatient</c>, since Synthea has no observation class.
 /// </summary>
 public sealed class SyntheaCsvSink : IClinicalEventSink
 {
     public static readonly string PatientsHeader = "Id,BIRTHDATE,DEATHDATE,SSN,DRIVERS,PASSPORT,PREFIX,FIRST,LAST,SUFFIX,MAIDEN,MARITAL,RACE,ETHNICITY,GENDER,BIRTHPLACE,ADDRESS,CITY,STATE,COUNTY,ZIP,LAT,LON,HEALTHCARE_EXPENSES,HEALTHCARE_COVERAGE";
     public static readonly string EncountersHeader = "Id,START,STOP,PATIENT,ORGANIZATION,PROVIDER,PAYER,ENCOUNTERCLASS,CODE,DESCRIPTION,BASE_ENCOUNTER_COST,TOTAL_CLAIM_COST,PAYER_COVERAGE,REASONCODE,REASONDESCRIPTION";
     public static readonly string ConditionsHeader = "START,STOP,PATIENT,ENCOUNTER,CODE,DESCRIPTION";
+    public static readonly string ProceduresHeader = "START,STOP,PATIENT,ENCOUNTER,CODE,DESCRIPTION,BASE_COST,REASONCODE,REASONDESCRIPTION";
     public static readonly string ObservationsHeader = "DATE,PATIENT,ENCOUNTER,CATEGORY,CODE,DESCRIPTION,VALUE,UNITS,TYPE";
 
     private readonly string _directory;
@@ -23,6 +26,7 @@ public sealed class SyntheaCsvSink : IClinicalEventSink
     private readonly StreamWriter _patients;
     private readonly StreamWriter _encounters;
     private readonly StreamWriter _conditions;
+    private readonly StreamWriter _procedures;
     private readonly StreamWriter _observations;
     private readonly StreamWriter[] _writers;
     private readonly OpenEncounters _open = new();
@@ -37,8 +41,9 @@ public sealed class SyntheaCsvSink : IClinicalEventSink
         _patients = Open("patients.csv", PatientsHeader);
         _encounters = Open("encounters.csv", EncountersHeader);
         _conditions = Open("conditions.csv", ConditionsHeader);
+        _procedures = Open("procedures.csv", ProceduresHeader);
         _observations = Open("observations.csv", ObservationsHeader);
-        _writers = [_patients, _encounters, _conditions, _observations];
+        _writers = [_patients, _encounters, _conditions, _procedures, _observations];
     }
 
     public string Description => "synthea-csv:" + _directory;
@@ -113,6 +118,13 @@ public sealed class SyntheaCsvSink : IClinicalEventSink
             var conditionStop = dx.IsChronic || stop is null ? "" : LocalDate(stop.Value);
             WriteRow(_conditions, LocalDate(dx.DiagnosedAt), conditionStop,
                 patient.Mrn, enc.EncounterId, dx.Code.Code, dx.Code.Description);
+        }
+
+        foreach (var px in tracked.Procedures)
+        {
+            var snomed = px.Procedure.Snomed;
+            WriteRow(_procedures, Instant(px.PerformedAt), px.PerformedEndAt is { } ended ? Instant(ended) : "", patient.Mrn, enc.EncounterId,
+                snomed.Code, snomed.Description, Money(px.Procedure.BaseCost), tracked.Reason?.Code ?? "", tracked.Reason?.Description ?? "");
         }
     }
 
