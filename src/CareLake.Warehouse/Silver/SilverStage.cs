@@ -19,7 +19,8 @@ public readonly record struct SilverInput(
 /// <summary>What a silver write did.</summary>
 public sealed class SilverOutcome
 {
-    public long Inserted { get; set; }
+    /// <summary>Rows inserted into silver tables, all tables together.</summary>
+    public long Inserted { get; private set; }
     public long Alerts { get; set; }
     public long Duplicates { get; set; }
 
@@ -34,7 +35,6 @@ public sealed class SilverOutcome
     public void Add(SilverOutcome other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        Inserted += other.Inserted;
         Alerts += other.Alerts;
         Duplicates += other.Duplicates;
         Unsupported += other.Unsupported;
