@@ -8,6 +8,7 @@ var root = new RootCommand("CareLake benchmarks: each scenario prints its figure
     CareLake.Bench.Scenarios.KafkaFeedProcess.Create(),
     CareLake.Bench.Scenarios.GeneratorBenchmark.Create(),
     CareLake.Bench.Scenarios.SilverPrepareBenchmark.Create(),
+    CareLake.Bench.Scenarios.ImportBenchmark.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

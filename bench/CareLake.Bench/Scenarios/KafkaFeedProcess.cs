@@ -21,15 +21,17 @@ internal static class KafkaFeedProcess
         var partitions = new Option<int>("--partitions") { DefaultValueFactory = _ => 256 };
         var rate = new Option<int>("--rate") { DefaultValueFactory = _ => 0, Description = "Latency mode: after 'go' on stdin, produce this many events per second (every 10th raises an alert)." };
         var seconds = new Option<int>("--seconds") { DefaultValueFactory = _ => 20 };
+        var mix = new Option<string>("--mix") { DefaultValueFactory = _ => "vitals", Description = "vitals (a ward's vital-sign sets) or realistic (the generator's hospital on every topic)." };
         var command = new Command("kafka-feed", "Internal: host the mock Kafka cluster and produce benchmark events (used by the pipeline scenario).")
         {
-            events, patients, partitions, rate, seconds,
+            events, patients, partitions, rate, seconds, mix,
         };
         command.Hidden = true;
         command.SetAction(parse =>
         {
             using var cluster = new MockKafkaCluster();
-            cluster.CreateTopic("patient_vitals", parse.GetValue(partitions));
+            var realistic = parse.GetValue(mix) == "realistic";
+            foreach (var topic in realistic ? Core.Contracts.Topics.Inbound : ["patient_vitals"]) cluster.CreateTopic(topic, parse.GetValue(partitions));
             Console.WriteLine($"bootstrap={cluster.BootstrapServers}");
             using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
             {
@@ -51,9 +53,12 @@ internal static class KafkaFeedProcess
             {
                 var started = Stopwatch.StartNew();
                 long produced = 0;
-                foreach (var (key, payload) in BenchFeed.Events(parse.GetValue(events), parse.GetValue(patients), seed: 1, DateTimeOffset.UtcNow.AddDays(-30)))
+                var feed = realistic
+                    ? Hospital(parse.GetValue(events), parse.GetValue(patients))
+                    : BenchFeed.Events(parse.GetValue(events), parse.GetValue(patients), seed: 1, DateTimeOffset.UtcNow.AddDays(-30)).Select(e => ("patient_vitals", e.Key, e.Payload));
+                foreach (var (topic, key, payload) in feed)
                 {
-                    Produce(producer, key, payload);
+                    Produce(producer, topic, key, payload);
                     produced++;
                 }
 
@@ -79,20 +84,33 @@ internal static class KafkaFeedProcess
             var producedAt = DateTimeOffset.UtcNow;
             var eventId = string.Create(CultureInfo.InvariantCulture, $"lat-{producedAt.ToUnixTimeMilliseconds() * 1000 + producedAt.Microsecond}-{i}");
             var patient = random.Next(patients);
-            Produce(producer, $"MRN{patient:D7}", Encoding.UTF8.GetBytes(BenchFeed.Json(random, eventId, patient, producedAt.AddSeconds(-1), sick: i % 10 == 0)));
+            Produce(producer, "patient_vitals", $"MRN{patient:D7}", Encoding.UTF8.GetBytes(BenchFeed.Json(random, eventId, patient, producedAt.AddSeconds(-1), sick: i % 10 == 0)));
             producer.Poll(TimeSpan.Zero);
         }
 
         producer.Flush(TimeSpan.FromMinutes(1));
     }
 
-    private static void Produce(IProducer<string, byte[]> producer, string key, byte[] payload)
+    /// <summary>The generator's hospital over a year, every topic in its own proportion, cut at <paramref name="events"/> messages.</summary>
+    private static IEnumerable<(string Topic, string Key, byte[] Payload)> Hospital(long events, int patients)
+    {
+        var options = new Generator.GeneratorOptions
+        {
+            Patients = patients,
+            Days = 365,
+            Seed = 1,
+            Start = Generator.GeneratorOptions.PeriodEndingAt(DateTimeOffset.UtcNow, 365, Generator.GeneratorOptions.DefaultFacilityUtcOffset),
+        };
+        return new Generator.HospitalSimulator(options).Events().Take(checked((int)events)).Select(e => (e.Topic, e.Key, e.Payload));
+    }
+
+    private static void Produce(IProducer<string, byte[]> producer, string topic, string key, byte[] payload)
     {
         while (true)
         {
             try
             {
-                producer.Produce("patient_vitals", new Message<string, byte[]> { Key = key, Value = payload });
+                producer.Produce(topic, new Message<string, byte[]> { Key = key, Value = payload });
                 return;
             }
             catch (ProduceException<string, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)

@@ -27,10 +27,16 @@ internal static class PipelineBenchmark
         var bronzeOnly = new Option<bool>("--bronze-only") { Description = "Land bronze only (no silver stage), to see the ingest share of the cost." };
         var warmupOption = new Option<long>("--warmup") { DefaultValueFactory = _ => 100_000, Description = "Events consumed before the clock starts (JIT tiering, caches). Default 100,000." };
         var latencyRate = new Option<int>("--latency-rate") { DefaultValueFactory = _ => 2_000, Description = "Events/s for the latency run (0 skips it). Default 2,000." };
+        var mixOption = new Option<string>("--mix")
+        {
+            DefaultValueFactory = _ => "vitals",
+            Description = "vitals: a ward's vital-sign sets on patient_vitals. realistic: the generator's hospital on every contract topic, in its proportions (labs, access logs, ADT, diagnoses, procedures, vitals), every entity typed in silver. Default vitals.",
+        };
+        mixOption.AcceptOnlyFromAmong("vitals", "realistic");
         var latencySeconds = new Option<int>("--latency-seconds") { DefaultValueFactory = _ => 20, Description = "Length of the latency run. Default 20 s." };
         var command = new Command("pipeline", "Kafka (mock cluster) → bronze → silver → gold: events/s, the raw COPY ceiling, peak memory, and produce-to-alert latency.")
         {
-            events, patients, partitions, batch, lanesOption, warmupOption, bronzeOnly, latencyRate, latencySeconds,
+            events, patients, partitions, batch, lanesOption, warmupOption, bronzeOnly, latencyRate, latencySeconds, mixOption,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -38,10 +44,11 @@ internal static class PipelineBenchmark
             await using var environment = await BenchEnvironment.StartAsync();
             var n = parse.GetValue(events);
             var lanes = parse.GetValue(lanesOption);
-            var stages = parse.GetValue(bronzeOnly) ? Array.Empty<ISilverStage>() : [new VitalSignsStage(new VitalSignsParser())];
+            var realistic = parse.GetValue(mixOption) == "realistic";
+            var stages = parse.GetValue(bronzeOnly) ? Array.Empty<ISilverStage>() : realistic ? SilverStages.All() : [new VitalSignsStage(new VitalSignsParser())];
             if (n > 0)
             {
-                await ThroughputAsync(environment, stages, n, parse.GetValue(warmupOption), parse.GetValue(patients), parse.GetValue(partitions), parse.GetValue(batch), lanes, cancellationToken);
+                await ThroughputAsync(environment, stages, n, parse.GetValue(warmupOption), parse.GetValue(patients), parse.GetValue(partitions), parse.GetValue(batch), lanes, realistic, cancellationToken);
                 await RawCeilingAsync(environment, n, parse.GetValue(patients));
             }
 
@@ -55,16 +62,16 @@ internal static class PipelineBenchmark
         return command;
     }
 
-    private static async Task ThroughputAsync(BenchEnvironment environment, IReadOnlyList<ISilverStage> stages, long n, long warmup, int patients, int partitions, int batchSize, int lanes, CancellationToken cancellationToken)
+    private static async Task ThroughputAsync(BenchEnvironment environment, IReadOnlyList<ISilverStage> stages, long n, long warmup, int patients, int partitions, int batchSize, int lanes, bool realistic, CancellationToken cancellationToken)
     {
         await using var dataSource = await environment.FreshDatabaseAsync("carelake_bench");
         var total = n + warmup;
-        using var feed = FeedProcess.Start($"--events {total} --patients {patients} --partitions {partitions}");
+        using var feed = FeedProcess.Start($"--events {total} --patients {patients} --partitions {partitions} --mix {(realistic ? "realistic" : "vitals")}");
         var bootstrap = feed.ReadValue("bootstrap");
         var produced = feed.ReadLine();
         Console.WriteLine($"produced {total:N0} events ({warmup:N0} warm-up + {n:N0} measured) to {partitions} partitions ({produced})");
 
-        var settings = new KafkaWorkerSettings(bootstrap, "bench", ["patient_vitals"], "bench", batchSize, UntilIdle: TimeSpan.FromSeconds(3), CommitLanes: lanes);
+        var settings = new KafkaWorkerSettings(bootstrap, "bench", realistic ? Core.Contracts.Topics.Inbound : ["patient_vitals"], "bench", batchSize, UntilIdle: TimeSpan.FromSeconds(3), CommitLanes: lanes);
         var worker = new KafkaStreamWorker(settings, Pipeline(dataSource, stages));
         GC.Collect();
         var run = worker.RunAsync(cancellationToken);
@@ -113,6 +120,7 @@ internal static class PipelineBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"whole run from the first message, warm-up included: {s.Messages:N0} events in {whole.TotalSeconds:0.00} s = {s.Messages / whole.TotalSeconds:N0} events/s " +
             $"({s.Batches:N0} batches; silver {s.SilverInserted:N0}, alerts {s.Alerts:N0}, quarantined {s.QuarantinedTotal:N0})"));
+        Console.WriteLine($"silver rows per table: {string.Join(", ", s.InsertedByTable.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value:N0}"))}; duplicates {s.Duplicates:N0}");
         Console.WriteLine($"memory (working set) as input grows: {string.Join(" · ", checkpoints)}; peak {BenchEnvironment.PeakWorkingSetMiB()} MiB");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"garbage collector: {GC.CollectionCount(0):N0} gen0, {GC.CollectionCount(1):N0} gen1, {GC.CollectionCount(2):N0} gen2 collections; " +

@@ -8,16 +8,18 @@ namespace CareLake.Orchestration.Streaming;
 public sealed record RawBatch(string Source, IReadOnlyList<RawMessage> Messages, IReadOnlyCollection<PositionAdvance> Advances);
 
 /// <summary>
-/// One commit lane: a writer that prepares (parses, scores) and commits the micro-batches handed to it,
-/// in order, on its own database connection, while the source goes on reading. Batches carry the
-/// reader's generation; after a position conflict the reader starts a new generation and batches of
-/// older generations are dropped unread.
+/// One commit lane: prepares (parses, scores) and commits the micro-batches handed to it, in order, on its own
+/// database connection, while the source goes on reading. Preparing is a stage of its own, so the next batch is
+/// parsed while the previous one commits. Batches carry the reader's generation; after a position conflict the
+/// reader starts a new generation and batches of older generations are dropped unread.
 /// </summary>
 public sealed class CommitPipeline : IAsyncDisposable
 {
     private readonly BatchCommitter _committer;
     private readonly StreamStatistics _statistics;
     private readonly Channel<(long Generation, RawBatch Batch)> _channel;
+    private readonly Channel<(long Generation, RawBatch Batch, PreparedBatch Prepared)> _prepared;
+    private readonly Task _preparer;
     private readonly Task _writer;
     private readonly CancellationTokenSource _stop = new();
     private long _generation;
@@ -31,8 +33,11 @@ public sealed class CommitPipeline : IAsyncDisposable
     {
         _committer = committer;
         _statistics = statistics;
-        _channel = Channel.CreateBounded<(long, RawBatch)>(new BoundedChannelOptions(capacity) { SingleReader = true, SingleWriter = true });
+        // Not single-reader: a failing stage drains both channels from its own thread.
+        _channel = Channel.CreateBounded<(long, RawBatch)>(new BoundedChannelOptions(capacity) { SingleWriter = true });
+        _prepared = Channel.CreateBounded<(long, RawBatch, PreparedBatch)>(new BoundedChannelOptions(1) { SingleWriter = true });
         var token = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token).Token;
+        _preparer = Task.Run(() => PrepareLoopAsync(token), CancellationToken.None);
         _writer = Task.Run(() => WriteLoopAsync(committed, token), CancellationToken.None);
     }
 
@@ -83,16 +88,46 @@ public sealed class CommitPipeline : IAsyncDisposable
         if (_failure is { } failure) throw new InvalidOperationException($"The batch writer stopped: {failure.Message}", failure);
     }
 
-    private async Task WriteLoopAsync(Action<RawBatch>? committed, CancellationToken cancellationToken)
+    private async Task PrepareLoopAsync(CancellationToken cancellationToken)
     {
         try
         {
             await foreach (var (generation, batch) in _channel.Reader.ReadAllAsync(cancellationToken))
             {
+                if (generation != Volatile.Read(ref _generation))
+                {
+                    Interlocked.Decrement(ref _pending);
+                    continue;
+                }
+
+                var prepared = _committer.Prepare(batch.Source, batch.Messages, batch.Advances);
+                await _prepared.Writer.WriteAsync((generation, batch, prepared), cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // Reported to the reader thread through ThrowIfFailed.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Fail(e);
+        }
+        finally
+        {
+            _prepared.Writer.TryComplete();
+        }
+    }
+
+    private async Task WriteLoopAsync(Action<RawBatch>? committed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var (generation, batch, prepared) in _prepared.Reader.ReadAllAsync(cancellationToken))
+            {
                 try
                 {
                     if (generation != Volatile.Read(ref _generation)) continue;
-                    var prepared = _committer.Prepare(batch.Source, batch.Messages, batch.Advances);
                     var outcome = await _committer.CommitAsync(prepared, _statistics, cancellationToken);
                     _statistics.AddBatch(batch.Messages.Count, prepared.Bytes, outcome);
                     committed?.Invoke(batch);
@@ -117,9 +152,17 @@ public sealed class CommitPipeline : IAsyncDisposable
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            _failure = e;
-            while (_channel.Reader.TryRead(out _)) Interlocked.Decrement(ref _pending);
+            Fail(e);
         }
+    }
+
+    /// <summary>Stops the lane on a failure retrying cannot fix; what was handed over and not committed is dropped.</summary>
+    private void Fail(Exception e)
+    {
+        _failure ??= e;
+        _prepared.Writer.TryComplete(); // a preparer waiting to hand over a batch gives up instead of waiting forever
+        while (_channel.Reader.TryRead(out _)) Interlocked.Decrement(ref _pending);
+        while (_prepared.Reader.TryRead(out _)) Interlocked.Decrement(ref _pending);
     }
 
     public async ValueTask DisposeAsync()
@@ -127,7 +170,7 @@ public sealed class CommitPipeline : IAsyncDisposable
         _channel.Writer.TryComplete();
         try
         {
-            await _writer.WaitAsync(TimeSpan.FromMinutes(2));
+            await Task.WhenAll(_preparer, _writer).WaitAsync(TimeSpan.FromMinutes(2));
         }
         catch (TimeoutException)
         {

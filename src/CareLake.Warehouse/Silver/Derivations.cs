@@ -9,11 +9,11 @@ namespace CareLake.Warehouse.Silver;
 /// <summary>Shared steps of the silver tables derived from other silver tables, inside the batch transaction.</summary>
 internal static class Derivation
 {
-    /// <summary>Holds, until the transaction ends, the right to derive these keys (Silver/lock_keys.sql).</summary>
-    public static async Task LockAsync(NpgsqlConnection connection, string kind, IReadOnlyCollection<(string Source, string Id)> keys, CancellationToken cancellationToken)
+    /// <summary>Holds, until the transaction ends, the derived rows of these keys (Silver/lock_derived_rows.sql).</summary>
+    public static async Task LockAsync(NpgsqlConnection connection, string table, string idColumn, IReadOnlyCollection<(string Source, string Id)> keys, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(SqlResources.Warehouse.Load("Silver/lock_keys.sql"), connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
+        var sql = SqlResources.Warehouse.Load("Silver/lock_derived_rows.sql").Replace("{table}", table, StringComparison.Ordinal).Replace("{id_column}", idColumn, StringComparison.Ordinal);
+        await using var command = new NpgsqlCommand(sql, connection);
         AddKeys(command, keys);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -73,7 +73,7 @@ internal static class EncounterDerivation
     {
         var keys = touched.Distinct().ToList();
         if (keys.Count == 0) return;
-        await Derivation.LockAsync(connection, "encounter", keys, cancellationToken);
+        await Derivation.LockAsync(connection, "silver.encounters", "encounter_id", keys, cancellationToken);
         var records = await Derivation.ReadAsync(connection, "Silver/adt_events_of_encounters.sql", keys, ReadRecord, cancellationToken);
         var derived = records.GroupBy(r => (r.Source, r.EncounterId!)).Select(g => EncounterHistory.Derive(g)).ToList();
         await Derivation.DeleteAsync(connection, keys, "encounter_id", cancellationToken, "silver.encounter_locations", "silver.encounters");
@@ -171,7 +171,7 @@ internal static class PatientDerivation
     {
         var keys = touched.Distinct().Select(k => (k.Source, k.PatientId)).ToList();
         if (keys.Count == 0) return;
-        await Derivation.LockAsync(connection, "patient", keys, cancellationToken);
+        await Derivation.LockAsync(connection, "silver.patients", "patient_id", keys, cancellationToken);
         var records = await Derivation.ReadAsync(connection, "Silver/patient_records_of_patients.sql", keys, ReadRecord, cancellationToken);
         var histories = records.GroupBy(r => (r.Source, r.PatientId!)).Select(g => (Key: g.Key, Versions: PatientHistory.Derive(g))).ToList();
         await Derivation.DeleteAsync(connection, keys, "patient_id", cancellationToken, "silver.patient_versions", "silver.patients");
@@ -267,7 +267,6 @@ internal static class LabSupersession
     {
         var tests = fresh.Select(l => (l.Source, PatientId: l.PatientId!, l.LoincCode)).Distinct().ToList();
         if (tests.Count == 0) return;
-        await Derivation.LockAsync(connection, "labs", tests.Select(t => (t.Source, t.PatientId)).Distinct().ToList(), cancellationToken);
         await using var command = new NpgsqlCommand(SqlResources.Warehouse.Load("Silver/lab_supersession.sql"), connection);
         Derivation.AddKeys(command, tests.Select(t => (t.Source, t.PatientId)).ToList());
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = tests.Select(t => t.LoincCode).ToArray() });

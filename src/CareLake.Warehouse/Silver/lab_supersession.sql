@@ -1,7 +1,8 @@
 -- Marks superseded lab results of the tests ($1 sources, $2 patient ids, $3 LOINC codes). Results of one test on one specimen
 -- (same source, patient, encounter, LOINC code and collection time — or result time when no collection time was
 -- sent) form a chain; the latest resulted one is current (a corrected result wins a tie), and every other one points
--- to it in superseded_by.
+-- to it in superseded_by. A patient's results arrive in order on one Kafka partition (the contract keys events by
+-- patient), so two batches never extend one chain at the same time.
 WITH chains AS (
     SELECT l.event_id,
            first_value(l.event_id) OVER (
