@@ -108,7 +108,15 @@ public sealed class LocalPostgres
             await connection.OpenAsync(cancellationToken);
             await using var command = new NpgsqlCommand(
                 "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()", connection);
-            var others = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+            // A backend leaves pg_stat_activity a moment after its client closed the connection: a connection this process
+            // has just closed is not another user, so wait briefly for it before deciding.
+            var deadline = DateTime.UtcNow.AddSeconds(3);
+            long others;
+            while ((others = (long)(await command.ExecuteScalarAsync(cancellationToken))!) > 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50, cancellationToken);
+            }
+
             if (others > 0)
             {
                 _log($"local PostgreSQL left running: {others} other connection(s) in use");

@@ -189,7 +189,7 @@ internal static class PatientDerivation
                     w.WriteTimestamp(v.ValidFrom);
                     w.WriteTimestamp(v.ValidTo);
                     w.Write(v.EventId, NpgsqlDbType.Text);
-                    WriteDemographics(w, v);
+                    WriteDemographics(w, v.Record);
                 }
             }
 
@@ -206,7 +206,7 @@ internal static class PatientDerivation
                 w.Write(key.Item2, NpgsqlDbType.Text);
                 w.Write(current.VersionNumber, NpgsqlDbType.Integer);
                 w.WriteTimestamp(current.ValidFrom);
-                WriteDemographics(w, current);
+                WriteDemographics(w, current.Record);
                 w.Write(now.ToUniversalTime(), NpgsqlDbType.TimestampTz);
             }
 
@@ -214,7 +214,7 @@ internal static class PatientDerivation
         }
     }
 
-    private static void WriteDemographics(NpgsqlBinaryImporter w, PatientVersion v)
+    private static void WriteDemographics(NpgsqlBinaryImporter w, PatientRecord v)
     {
         w.WriteText(v.GivenName);
         w.WriteText(v.FamilyName);

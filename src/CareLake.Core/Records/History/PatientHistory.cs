@@ -1,39 +1,19 @@
 namespace CareLake.Core.Records.History;
 
-/// <summary>One version of a patient's registration data, valid from <see cref="ValidFrom"/> until <see cref="ValidTo"/>.</summary>
-public sealed record PatientVersion
+/// <summary>
+/// One version of a patient's registration data, valid from <see cref="ValidFrom"/> until <see cref="ValidTo"/>: the
+/// demographics are those of <see cref="Record"/>, the first record of the version.
+/// </summary>
+public sealed record PatientVersion(int VersionNumber, DateTimeOffset? ValidTo, PatientRecord Record)
 {
-    public required string Source { get; init; }
-    public required string PatientId { get; init; }
-
-    /// <summary>1 for the earliest version, then 2, 3, …</summary>
-    public required int VersionNumber { get; init; }
+    public string Source => Record.Source;
+    public string PatientId => Record.PatientId!;
 
     /// <summary>When the first record of this version occurred.</summary>
-    public required DateTimeOffset ValidFrom { get; init; }
-
-    /// <summary>When the next version begins; null for the current version.</summary>
-    public DateTimeOffset? ValidTo { get; init; }
+    public DateTimeOffset ValidFrom => Record.OccurredAt;
 
     /// <summary>The id of the first record of this version.</summary>
-    public required string EventId { get; init; }
-
-    public string? GivenName { get; init; }
-    public string? FamilyName { get; init; }
-    public DateOnly? BirthDate { get; init; }
-    public DateOnly? DeathDate { get; init; }
-    public string? Sex { get; init; }
-    public string? Race { get; init; }
-    public string? Ethnicity { get; init; }
-    public string? MaritalStatus { get; init; }
-    public string? Language { get; init; }
-    public string? Phone { get; init; }
-    public string? Ssn { get; init; }
-    public string? AddressLine1 { get; init; }
-    public string? City { get; init; }
-    public string? State { get; init; }
-    public string? PostalCode { get; init; }
-    public string? Country { get; init; }
+    public string EventId => Record.EventId;
 }
 
 /// <summary>
@@ -60,40 +40,11 @@ public static class PatientHistory
             throw new ArgumentException("the records must all belong to one patient (the same source and patient id)", nameof(records));
         }
 
-        var firsts = ordered.Where((r, i) => i == 0 || !Equals(Demographics(r), Demographics(ordered[i - 1]))).ToList();
-        return firsts
-            .Select((r, i) => VersionOf(r, patientId, i + 1, validTo: i + 1 < firsts.Count ? firsts[i + 1].OccurredAt : null))
-            .ToList();
+        var firsts = ordered.Where((r, i) => i == 0 || Demographics(r) != Demographics(ordered[i - 1])).ToList();
+        return firsts.Select((r, i) => new PatientVersion(i + 1, i + 1 < firsts.Count ? firsts[i + 1].OccurredAt : null, r)).ToList();
     }
 
-    private static PatientVersion VersionOf(PatientRecord r, string patientId, int versionNumber, DateTimeOffset? validTo) => new()
-    {
-        Source = r.Source,
-        PatientId = patientId,
-        VersionNumber = versionNumber,
-        ValidFrom = r.OccurredAt,
-        ValidTo = validTo,
-        EventId = r.EventId,
-        GivenName = r.GivenName,
-        FamilyName = r.FamilyName,
-        BirthDate = r.BirthDate,
-        DeathDate = r.DeathDate,
-        Sex = r.Sex,
-        Race = r.Race,
-        Ethnicity = r.Ethnicity,
-        MaritalStatus = r.MaritalStatus,
-        Language = r.Language,
-        Phone = r.Phone,
-        Ssn = r.Ssn,
-        AddressLine1 = r.AddressLine1,
-        City = r.City,
-        State = r.State,
-        PostalCode = r.PostalCode,
-        Country = r.Country,
-    };
-
-    // Source and patient id are the same for all records of one patient; the encounter an admit named is no demographic.
-    private static object Demographics(PatientRecord r) => (
-        r.GivenName, r.FamilyName, r.BirthDate, r.DeathDate, r.Sex, r.Race, r.Ethnicity, r.MaritalStatus, r.Language,
-        r.Phone, r.Ssn, r.AddressLine1, r.City, r.State, r.PostalCode, r.Country);
+    // What is not a demographic: the record's identity and time, the sending system, the encounter an admit named.
+    private static PatientRecord Demographics(PatientRecord r) =>
+        r with { EventId = "", OccurredAt = default, SourceSystem = null, EncounterId = null };
 }

@@ -43,9 +43,9 @@ public class PatientHistoryTests
         Assert.Equal([Jan, Feb, Mar], versions.Select(v => v.ValidFrom));
         Assert.Equal([Feb, Mar, (DateTimeOffset?)null], versions.Select(v => v.ValidTo));
         Assert.Equal(["p1", "p2", "p3"], versions.Select(v => v.EventId));
-        Assert.Equal(["Byron", "King", "King"], versions.Select(v => v.FamilyName));
-        Assert.Equal(["1 Main St", "1 Main St", "9 Elm St"], versions.Select(v => v.AddressLine1));
-        Assert.All(versions, v => Assert.Equal((RecordSources.Mrn, "MRN0001234", new DateOnly(1950, 12, 10)), (v.Source, v.PatientId, v.BirthDate)));
+        Assert.Equal(["Byron", "King", "King"], versions.Select(v => v.Record.FamilyName));
+        Assert.Equal(["1 Main St", "1 Main St", "9 Elm St"], versions.Select(v => v.Record.AddressLine1));
+        Assert.All(versions, v => Assert.Equal((RecordSources.Mrn, "MRN0001234", new DateOnly(1950, 12, 10)), (v.Source, v.PatientId, v.Record.BirthDate)));
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public class PatientHistoryTests
 
         Assert.Equal([(Jan, (DateTimeOffset?)Mar), (Mar, null)], before.Select(v => (v.ValidFrom, v.ValidTo)));
         Assert.Equal([(1, Jan, (DateTimeOffset?)Feb), (2, Feb, Mar), (3, Mar, null)], after.Select(v => (v.VersionNumber, v.ValidFrom, v.ValidTo)));
-        Assert.Equal(("p2", "King", "M", "1 Main St"), (after[1].EventId, after[1].FamilyName, after[1].MaritalStatus, after[1].AddressLine1));
+        Assert.Equal(("p2", "King", "M", "1 Main St"), (after[1].EventId, after[1].Record.FamilyName, after[1].Record.MaritalStatus, after[1].Record.AddressLine1));
         Assert.Equal(PatientHistory.Derive([Registration("p1", Jan), lateMiddle, Moved("p3", Mar)]), after);
     }
 
@@ -81,7 +81,7 @@ public class PatientHistoryTests
     {
         var versions = PatientHistory.Derive([Registration("p1", Jan), Married("p2", Feb), Registration("p3", Mar)]);
 
-        Assert.Equal(["Byron", "King", "Byron"], versions.Select(v => v.FamilyName));
+        Assert.Equal(["Byron", "King", "Byron"], versions.Select(v => v.Record.FamilyName));
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public class PatientHistoryTests
     {
         var versions = PatientHistory.Derive([Married("b", Jan), Registration("a", Jan)]);
 
-        Assert.Equal([("a", "Byron", (DateTimeOffset?)Jan), ("b", "King", null)], versions.Select(v => (v.EventId, v.FamilyName!, v.ValidTo)));
+        Assert.Equal([("a", "Byron", (DateTimeOffset?)Jan), ("b", "King", null)], versions.Select(v => (v.EventId, v.Record.FamilyName!, v.ValidTo)));
     }
 
     [Fact]
