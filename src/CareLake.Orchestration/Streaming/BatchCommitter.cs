@@ -124,14 +124,14 @@ public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISil
                 catch (Exception e) when (IsRecordError(e))
                 {
                     await transaction.RollbackAsync("record", cancellationToken);
-                    await one.QuarantineAsync(connection, ids, Describe(e), now, cancellationToken);
-                    outcome.Count(QuarantineWriter.RejectedByDatabase, one.Count);
+                    foreach (var entry in await one.QuarantineAsync(connection, ids, Describe(e), now, cancellationToken)) outcome.Quarantine(entry);
                 }
             }
         }
 
         await PatientRiskSnapshotModel.QueueAsync(connection, patients, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        outcome.BronzeIds = ids;
         return outcome;
     }
 

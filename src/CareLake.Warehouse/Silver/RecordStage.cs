@@ -126,11 +126,11 @@ internal sealed class RecordBatch(string stream) : ISilverBatch
     {
         var outcome = new SilverOutcome();
         await QuarantineWriter.WriteAsync(connection, Quarantine, bronzeIds, now, cancellationToken);
-        foreach (var q in Quarantine) outcome.Count(q.ReasonCode);
+        foreach (var q in Quarantine) outcome.Quarantine(q);
         await QuarantineWriter.WriteDuplicatesAsync(connection, Duplicates.Select(d => (d, (long?)bronzeIds[d.FirstIndex])).ToList(), bronzeIds, now, cancellationToken);
-        outcome.Duplicates += Duplicates.Count;
+        foreach (var d in Duplicates) outcome.Duplicate(d);
         await QuarantineWriter.WriteUnsupportedAsync(connection, stream, Unsupported, bronzeIds, now, cancellationToken);
-        outcome.Unsupported += Unsupported.Count;
+        foreach (var (index, reason) in Unsupported) outcome.NotTyped(index, reason);
 
         if (_vitals.Count > 0) outcome.Add(await new VitalSignsBatch(_vitals, [], [], stream).WriteAsync(connection, bronzeIds, now, cancellationToken));
         var repeats = new List<(DuplicateEntry, long?)>();
@@ -143,7 +143,7 @@ internal sealed class RecordBatch(string stream) : ISilverBatch
         // One duplicate row per bronze row, however many of its records repeat.
         var repeatedRows = repeats.DistinctBy(r => r.Item1.Index).ToList();
         await QuarantineWriter.WriteDuplicatesAsync(connection, repeatedRows, bronzeIds, now, cancellationToken);
-        outcome.Duplicates += repeatedRows.Count;
+        foreach (var (d, _) in repeatedRows) outcome.Duplicate(d);
 
         await EncounterDerivation.RefreshAsync(connection, adt.Select(a => (a.Record.Source, a.Record.EncounterId!)), now, cancellationToken);
         await PatientDerivation.RefreshAsync(connection, patients.Select(p => new PatientKey(p.Record.Source, p.Record.PatientId!)), now, cancellationToken);
@@ -191,12 +191,14 @@ internal sealed class RecordBatch(string stream) : ISilverBatch
         return batch;
     }
 
-    public Task QuarantineAsync(NpgsqlConnection connection, IReadOnlyList<long> bronzeIds, string message, DateTimeOffset now, CancellationToken cancellationToken) =>
-        QuarantineWriter.WriteAsync(connection,
-            _records.DistinctBy(r => r.Index).Select(r => new QuarantineEntry(r.Index, stream, r.Record.EventId, QuarantineWriter.RejectedByDatabase, message, null))
-                .Concat(Quarantine)
-                .Concat(Duplicates.Select(d => new QuarantineEntry(d.Index, d.Stream, d.EventId, QuarantineWriter.RejectedByDatabase, message, null)))
-                .Concat(Unsupported.Select(u => new QuarantineEntry(u.Index, stream, null, QuarantineWriter.RejectedByDatabase, message, null)))
-                .ToList(),
-            bronzeIds, now, cancellationToken);
+    public async Task<IReadOnlyList<QuarantineEntry>> QuarantineAsync(NpgsqlConnection connection, IReadOnlyList<long> bronzeIds, string message, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var entries = _records.DistinctBy(r => r.Index).Select(r => new QuarantineEntry(r.Index, stream, r.Record.EventId, QuarantineWriter.RejectedByDatabase, message, null))
+            .Concat(Quarantine)
+            .Concat(Duplicates.Select(d => new QuarantineEntry(d.Index, d.Stream, d.EventId, QuarantineWriter.RejectedByDatabase, message, null)))
+            .Concat(Unsupported.Select(u => new QuarantineEntry(u.Index, stream, null, QuarantineWriter.RejectedByDatabase, message, null)))
+            .ToList();
+        await QuarantineWriter.WriteAsync(connection, entries, bronzeIds, now, cancellationToken);
+        return entries;
+    }
 }

@@ -16,9 +16,36 @@ public readonly record struct SilverInput(
     public MessageContext Message => new(Stream, Payload, HeaderKeys, HeaderValues, ReceivedAt);
 }
 
+/// <summary>What became of one bronze message in silver.</summary>
+public enum RecordFate
+{
+    /// <summary>Landed in its silver table(s).</summary>
+    Stored,
+
+    /// <summary>Its event id was already in silver: counted in <c>silver.duplicate_events</c>, not a new fact.</summary>
+    Duplicate,
+
+    /// <summary>Refused with a reason in <c>silver.quarantine</c>; bronze keeps it for replay.</summary>
+    Quarantined,
+
+    /// <summary>Maps to no silver table on purpose (<c>silver.unsupported_records</c>); bronze keeps it.</summary>
+    Unsupported,
+}
+
+/// <summary>The fate of the message at <paramref name="Index"/> in its batch, with the reason when it did not land.</summary>
+public readonly record struct RecordResult(int Index, RecordFate Fate, string? EventId = null, string? ReasonCode = null, string? Message = null);
+
 /// <summary>What a silver write did.</summary>
 public sealed class SilverOutcome
 {
+    private readonly List<RecordResult> _notStored = [];
+
+    /// <summary>The messages that did not land as new rows (duplicates, quarantined, unsupported); every other one was stored.</summary>
+    public IReadOnlyList<RecordResult> NotStored => _notStored;
+
+    /// <summary>The batch's bronze ids, in message order (set by the batch commit).</summary>
+    public IReadOnlyList<long> BronzeIds { get; set; } = [];
+
     /// <summary>Rows inserted into silver tables, all tables together.</summary>
     public long Inserted { get; private set; }
     public long Alerts { get; set; }
@@ -38,6 +65,7 @@ public sealed class SilverOutcome
         Alerts += other.Alerts;
         Duplicates += other.Duplicates;
         Unsupported += other.Unsupported;
+        _notStored.AddRange(other._notStored);
         foreach (var (reason, count) in other.Quarantined) Count(reason, count);
         foreach (var (table, count) in other.InsertedByTable) CountInserted(table, count);
     }
@@ -52,6 +80,33 @@ public sealed class SilverOutcome
 
     public void Count(string reason, long count = 1) =>
         Quarantined[reason] = Quarantined.GetValueOrDefault(reason) + count;
+
+    public void Quarantine(QuarantineEntry entry)
+    {
+        Count(entry.ReasonCode);
+        _notStored.Add(new RecordResult(entry.Index, RecordFate.Quarantined, entry.EventId, entry.ReasonCode, entry.Message));
+    }
+
+    public void Duplicate(DuplicateEntry entry)
+    {
+        Duplicates++;
+        _notStored.Add(new RecordResult(entry.Index, RecordFate.Duplicate, entry.EventId));
+    }
+
+    public void NotTyped(int index, string reason)
+    {
+        Unsupported++;
+        _notStored.Add(new RecordResult(index, RecordFate.Unsupported, Message: reason));
+    }
+
+    /// <summary>What became of each of <paramref name="count"/> messages: stored unless recorded otherwise.</summary>
+    public RecordResult[] Results(int count)
+    {
+        var results = new RecordResult[count];
+        for (var i = 0; i < count; i++) results[i] = new RecordResult(i, RecordFate.Stored);
+        foreach (var r in _notStored) results[r.Index] = r;
+        return results;
+    }
 }
 
 /// <summary>Turns one stream's bronze rows into typed silver rows.</summary>
@@ -77,6 +132,6 @@ public interface ISilverBatch
     /// <summary>The same work one record at a time, so that a record the database refuses can be isolated.</summary>
     IEnumerable<ISilverBatch> OneByOne();
 
-    /// <summary>Quarantines a record the database refused (used with <see cref="OneByOne"/>).</summary>
-    Task QuarantineAsync(NpgsqlConnection connection, IReadOnlyList<long> bronzeIds, string message, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>Quarantines a record the database refused (used with <see cref="OneByOne"/>); returns what it quarantined.</summary>
+    Task<IReadOnlyList<QuarantineEntry>> QuarantineAsync(NpgsqlConnection connection, IReadOnlyList<long> bronzeIds, string message, DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -103,9 +103,9 @@ internal sealed class VitalSignsBatch(List<ScoredVitalSigns> rows, List<Quaranti
     {
         var outcome = new SilverOutcome();
         await QuarantineWriter.WriteAsync(connection, quarantine, bronzeIds, now, cancellationToken);
-        foreach (var q in quarantine) outcome.Count(q.ReasonCode);
+        foreach (var q in quarantine) outcome.Quarantine(q);
         await QuarantineWriter.WriteDuplicatesAsync(connection, duplicates.Select(d => (d, (long?)bronzeIds[d.FirstIndex])).ToList(), bronzeIds, now, cancellationToken);
-        outcome.Duplicates += duplicates.Count;
+        foreach (var d in duplicates) outcome.Duplicate(d);
         if (rows.Count == 0) return outcome;
 
         var existing = await ExistingAsync(connection, cancellationToken);
@@ -122,7 +122,7 @@ internal sealed class VitalSignsBatch(List<ScoredVitalSigns> rows, List<Quaranti
         outcome.CountInserted("vital_signs", fresh.Count);
         outcome.Alerts += await CopyAlertsAsync(connection, fresh, bronzeIds, now, cancellationToken);
         await QuarantineWriter.WriteDuplicatesAsync(connection, repeats, bronzeIds, now, cancellationToken);
-        outcome.Duplicates += repeats.Count;
+        foreach (var (d, _) in repeats) outcome.Duplicate(d);
         return outcome;
     }
 
@@ -133,13 +133,15 @@ internal sealed class VitalSignsBatch(List<ScoredVitalSigns> rows, List<Quaranti
         foreach (var d in duplicates) yield return new VitalSignsBatch([], [], [d], stream);
     }
 
-    public Task QuarantineAsync(NpgsqlConnection connection, IReadOnlyList<long> bronzeIds, string message, DateTimeOffset now, CancellationToken cancellationToken) =>
-        QuarantineWriter.WriteAsync(connection,
-            rows.Select(r => new QuarantineEntry(r.Index, stream, r.Vitals.EventId, QuarantineWriter.RejectedByDatabase, message, null))
-                .Concat(quarantine)
-                .Concat(duplicates.Select(d => new QuarantineEntry(d.Index, d.Stream, d.EventId, QuarantineWriter.RejectedByDatabase, message, null)))
-                .ToList(),
-            bronzeIds, now, cancellationToken);
+    public async Task<IReadOnlyList<QuarantineEntry>> QuarantineAsync(NpgsqlConnection connection, IReadOnlyList<long> bronzeIds, string message, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var entries = rows.Select(r => new QuarantineEntry(r.Index, stream, r.Vitals.EventId, QuarantineWriter.RejectedByDatabase, message, null))
+            .Concat(quarantine)
+            .Concat(duplicates.Select(d => new QuarantineEntry(d.Index, d.Stream, d.EventId, QuarantineWriter.RejectedByDatabase, message, null)))
+            .ToList();
+        await QuarantineWriter.WriteAsync(connection, entries, bronzeIds, now, cancellationToken);
+        return entries;
+    }
 
     private async Task<Dictionary<string, long>> ExistingAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
