@@ -35,6 +35,21 @@ public sealed record CareLakeOptions
     [JsonPropertyName("kafka_topics")]
     public IReadOnlyList<string> KafkaTopics { get; init; } = Contracts.Topics.Inbound;
 
+    /// <summary>
+    /// Where the HL7 v2 MLLP listener accepts connections, as <c>HOST:PORT</c> (e.g. <c>0.0.0.0:2575</c>). Default: none (no
+    /// listener). Environment: <c>CARELAKE_MLLP_LISTEN</c>. <c>carelake stream --mllp</c> overrides it.
+    /// </summary>
+    [JsonPropertyName("mllp_listen")]
+    public string? MllpListen { get; init; }
+
+    /// <summary>Largest HL7 message the MLLP listener accepts, in bytes; a larger frame closes the connection. Default 1 MiB. Environment: <c>CARELAKE_MLLP_MAX_MESSAGE_BYTES</c>.</summary>
+    [JsonPropertyName("mllp_max_message_bytes")]
+    public int MllpMaxMessageBytes { get; init; } = 1 << 20;
+
+    /// <summary>Seconds an MLLP connection may stay silent before it is closed. Default 300. Environment: <c>CARELAKE_MLLP_IDLE_TIMEOUT_SECONDS</c>.</summary>
+    [JsonPropertyName("mllp_idle_timeout_seconds")]
+    public int MllpIdleTimeoutSeconds { get; init; } = 300;
+
     /// <summary>Where local state lives (the local PostgreSQL cluster among it). Default <c>./.carelake</c>. Environment: <c>CARELAKE_DATA_DIR</c>.</summary>
     [JsonPropertyName("data_dir")]
     public string DataDirectory { get; init; } = ".carelake";
@@ -109,6 +124,9 @@ public sealed record CareLakeOptions
             KafkaGroup = Env("CARELAKE_KAFKA_GROUP") ?? options.KafkaGroup,
             KafkaSessionTimeoutMs = EnvInt("CARELAKE_KAFKA_SESSION_TIMEOUT_MS") ?? options.KafkaSessionTimeoutMs,
             KafkaTopics = Env("CARELAKE_KAFKA_TOPICS")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? options.KafkaTopics,
+            MllpListen = Env("CARELAKE_MLLP_LISTEN") ?? options.MllpListen,
+            MllpMaxMessageBytes = EnvInt("CARELAKE_MLLP_MAX_MESSAGE_BYTES") ?? options.MllpMaxMessageBytes,
+            MllpIdleTimeoutSeconds = EnvInt("CARELAKE_MLLP_IDLE_TIMEOUT_SECONDS") ?? options.MllpIdleTimeoutSeconds,
             DataDirectory = Env("CARELAKE_DATA_DIR") ?? options.DataDirectory,
             BatchMaxMessages = EnvInt("CARELAKE_BATCH_MAX_MESSAGES") ?? options.BatchMaxMessages,
             CommitLanes = EnvInt("CARELAKE_COMMIT_LANES") ?? options.CommitLanes,
@@ -151,6 +169,9 @@ public sealed record CareLakeOptions
         Require(MaxPayloadBytes >= 1024, "max_payload_bytes must be at least 1 KiB");
         Require(KafkaSessionTimeoutMs is >= 1_000 and <= 300_000, "kafka_session_timeout_ms must be 1,000–300,000");
         Require(KafkaTopics.Count > 0, "kafka_topics must name at least one topic");
+        Require(MllpListen is null || HostPort.TryParse(MllpListen, out _), "mllp_listen must be HOST:PORT, e.g. 0.0.0.0:2575");
+        Require(MllpMaxMessageBytes >= 1024, "mllp_max_message_bytes must be at least 1 KiB");
+        Require(MllpIdleTimeoutSeconds is >= 1 and <= 86_400, "mllp_idle_timeout_seconds must be 1–86,400");
         Require(!string.IsNullOrWhiteSpace(KafkaGroup), "kafka_group must not be empty");
         Require(!string.IsNullOrWhiteSpace(DataDirectory), "data_dir must not be empty");
     }
@@ -158,6 +179,23 @@ public sealed record CareLakeOptions
     private static void Require(bool condition, string message)
     {
         if (!condition) throw new ConfigurationException($"Invalid setting: {message}.");
+    }
+}
+
+/// <summary>A <c>HOST:PORT</c> network address as settings write it (an IPv6 host in brackets: <c>[::1]:2575</c>).</summary>
+public static class HostPort
+{
+    public static bool TryParse(string text, out System.Net.IPEndPoint? endPoint)
+    {
+        endPoint = null;
+        ArgumentNullException.ThrowIfNull(text);
+        var colon = text.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(text.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture, out var port) || port is < 0 or > 65535) return false;
+        var host = text[..colon].Trim('[', ']');
+        if (host is "localhost") host = "127.0.0.1";
+        if (!System.Net.IPAddress.TryParse(host, out var address)) return false;
+        endPoint = new System.Net.IPEndPoint(address, port);
+        return true;
     }
 }
 
