@@ -17,6 +17,9 @@ public enum RejectionReason
     ImplausibleValue,
     InconsistentValues,
     TimestampInFuture,
+
+    /// <summary>An HL7 v2 message that cannot be read (no MSH, bad delimiters, MSH-9/MSH-10 missing, binary content).</summary>
+    MalformedHl7,
 }
 
 public static class RejectionReasonCodes
@@ -37,6 +40,7 @@ public static class RejectionReasonCodes
         RejectionReason.ImplausibleValue => "implausible_value",
         RejectionReason.InconsistentValues => "inconsistent_values",
         RejectionReason.TimestampInFuture => "timestamp_in_future",
+        RejectionReason.MalformedHl7 => "malformed_hl7",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }
