@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using CareLake.Core.Configuration;
 using CareLake.Core.Parsing;
+using CareLake.Ingest.Mllp;
+using CareLake.Orchestration.Acknowledged;
 using CareLake.Orchestration.Streaming;
 using CareLake.Warehouse.Silver;
 using Spectre.Console;
@@ -24,34 +26,55 @@ public static class StreamCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var workerId = new Option<string?>("--worker-id") { Description = "Name of this worker in logs and in ingest.source_positions. Default: host-pid." };
+        var mllp = new Option<string?>("--mllp")
+        {
+            Description = "Also accept HL7 v2 over MLLP on HOST:PORT (e.g. 0.0.0.0:2575), acknowledging each message only after it is committed. Default: mllp_listen / CARELAKE_MLLP_LISTEN (none).",
+        };
         var command = new Command("stream",
             "Run the streaming pipeline: consume the Kafka topics (CARELAKE_KAFKA_BOOTSTRAP) into bronze, then silver " +
-            "(validated, NEWS2-scored, alerts, quarantine) and gold, in one transaction per micro-batch. Start several " +
-            "workers with the same group to share the partitions.")
+            "(every entity typed, NEWS2-scored, alerts, quarantine) and gold, in one transaction per micro-batch, and/or accept " +
+            "HL7 v2 over MLLP (--mllp). Start several workers with the same group to share the partitions.")
         {
-            untilIdle, group, topics, workerId,
+            untilIdle, group, topics, workerId, mllp,
         };
 
         command.SetAction(async (context, parseResult) =>
         {
             var options = context.Options;
-            if (string.IsNullOrWhiteSpace(options.KafkaBootstrap))
+            var mllpListen = parseResult.GetValue(mllp) ?? options.MllpListen;
+            System.Net.IPEndPoint? mllpEndPoint = null;
+            if (mllpListen is not null && !HostPort.TryParse(mllpListen, out mllpEndPoint))
             {
-                CliContext.Log("error: no Kafka configured. Set CARELAKE_KAFKA_BOOTSTRAP (or kafka_bootstrap in the config file); `carelake kafka-mock` starts a local test cluster, and `carelake demo` runs the pipeline on the built-in feed.");
+                CliContext.Log($"error: --mllp must be HOST:PORT (e.g. 0.0.0.0:2575), not '{mllpListen}'");
+                return CommandRunner.Misconfigured;
+            }
+
+            if (string.IsNullOrWhiteSpace(options.KafkaBootstrap) && mllpEndPoint is null)
+            {
+                CliContext.Log("error: no source configured. Set CARELAKE_KAFKA_BOOTSTRAP (or kafka_bootstrap in the config file) and/or --mllp HOST:PORT; `carelake kafka-mock` starts a local test cluster, and `carelake demo` runs the pipeline on the built-in feed.");
                 return CommandRunner.Misconfigured;
             }
 
             var id = parseResult.GetValue(workerId) ?? $"{Environment.MachineName}-{Environment.ProcessId}";
+            if (string.IsNullOrWhiteSpace(options.KafkaBootstrap))
+            {
+                await using var hl7Warehouse = await Warehouse.Postgres.Warehouse.OpenAsync(options, CliContext.Log, context.Stopping);
+                await RunMllpAsync(Pipeline(hl7Warehouse, options, context), options, mllpEndPoint!, id, context.Stopping);
+                return 0;
+            }
+
             var selectedTopics = parseResult.GetValue(topics) is { Length: > 0 } t ? t : options.KafkaTopics.ToArray();
             await using var warehouse = await Warehouse.Postgres.Warehouse.OpenAsync(options, CliContext.Log, context.Stopping);
             var settings = new KafkaWorkerSettings(options.KafkaBootstrap, parseResult.GetValue(group) ?? options.KafkaGroup, selectedTopics, id,
                 options.BatchMaxMessages, options.BatchMaxBytes, TimeSpan.FromMilliseconds(options.BatchMaxDelayMs),
                 parseResult.GetValue(untilIdle) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 TimeSpan.FromMilliseconds(options.KafkaSessionTimeoutMs), options.CommitLanes);
-            var worker = new KafkaStreamWorker(settings, Pipeline(warehouse, options, context));
+            var pipeline = Pipeline(warehouse, options, context);
+            var worker = new KafkaStreamWorker(settings, pipeline);
 
             CliContext.Log($"worker {id} joining group {settings.GroupId} on {settings.BootstrapServers} for {string.Join(", ", selectedTopics)}");
             var started = Stopwatch.GetTimestamp();
+            var mllpRun = mllpEndPoint is null ? Task.CompletedTask : RunMllpAsync(pipeline, options, mllpEndPoint, id, context.Stopping);
             var run = worker.RunAsync(context.Stopping);
             await ShowProgressAsync(worker.Statistics, run);
             try
@@ -63,9 +86,31 @@ public static class StreamCommand
             }
 
             PrintSummary(worker.Statistics, Stopwatch.GetElapsedTime(started));
+            await mllpRun;
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The MLLP listener until the worker stops; a summary of what it acknowledged at the end.</summary>
+    private static async Task RunMllpAsync(PipelineContext pipeline, CareLakeOptions options, System.Net.IPEndPoint endPoint, string workerId, CancellationToken stopping)
+    {
+        var settings = new MllpListenerSettings(endPoint, options.MllpMaxMessageBytes, TimeSpan.FromSeconds(options.MllpIdleTimeoutSeconds));
+        await using var service = new Hl7MllpService(pipeline, settings, workerId);
+        var started = Stopwatch.GetTimestamp();
+        var run = service.RunAsync(stopping);
+        while (!run.IsCompleted)
+        {
+            await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(10), CancellationToken.None));
+            if (!run.IsCompleted && service.Listener.Messages > 0)
+            {
+                CliContext.Log($"MLLP: {service.Listener.OpenConnections} connections · {Describe(service.Statistics)}");
+            }
+        }
+
+        await run;
+        CliContext.Log($"MLLP: {service.Listener.Messages:N0} messages on {service.Listener.LocalEndPoint}, {service.Listener.ClosedForFraming:N0} connections closed for broken framing");
+        PrintSummary(service.Statistics, Stopwatch.GetElapsedTime(started));
     }
 
     /// <summary>The silver stages and the rest of what a worker writes with, from the options.</summary>
