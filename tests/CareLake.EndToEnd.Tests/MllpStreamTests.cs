@@ -77,6 +77,11 @@ public partial class MllpStreamTests(ITestOutputHelper output)
         var bronze = await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM bronze.raw_events WHERE source = 'mllp'");
         Assert.Equal(bronze - messages.Count, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM silver.duplicate_events"));
         Assert.Equal(0L, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM silver.quarantine"));
+        // And silver typed them: ADT into encounters, ORU into vital-sign sets and lab results.
+        foreach (var table in new[] { "silver.encounters", "silver.patients", "silver.vital_signs", "silver.lab_results" })
+        {
+            Assert.True(await Sql.ScalarAsync<long>(cs, $"SELECT count(*) FROM {table}") > 0, $"{table} is empty");
+        }
     }
 
     private static CliProcess StartWorker(IReadOnlyDictionary<string, string> env) =>
@@ -116,7 +121,7 @@ public partial class MllpStreamTests(ITestOutputHelper output)
         var dir = Directory.CreateTempSubdirectory("carelake-hl7-").FullName;
         try
         {
-            var (exitCode, text) = await CliProcess.RunAsync(["generate", "--preset", "tiny", "--days", "10", "--to", $"hl7:{dir}"], new Dictionary<string, string>());
+            var (exitCode, text) = await CliProcess.RunAsync(["generate", "--preset", "tiny", "--days", "30", "--to", $"hl7:{dir}"], new Dictionary<string, string>());
             Assert.True(exitCode == 0, text);
             return Directory.EnumerateFiles(dir, "*.hl7").Order(StringComparer.Ordinal)
                 .SelectMany(f => Regex.Split(File.ReadAllText(f), @"(?=MSH\|)").Where(m => m.Length > 0))

@@ -18,8 +18,7 @@ public sealed class Hl7MllpService : IAsyncDisposable
 {
     public const string SourceName = "mllp";
 
-    /// <summary>The bronze stream of HL7 v2 messages, whatever their transport.</summary>
-    public const string Stream = "hl7";
+    private const string Stream = SilverStages.Hl7Stream;
 
     /// <summary>MSH-3 of CareLake's acknowledgments when the original receiver is unknown.</summary>
     public const string ApplicationName = "CARELAKE";

@@ -5,6 +5,7 @@ using CareLake.Core.Records;
 using CareLake.Core.Vitals;
 using CareLake.Interop.Events;
 using CareLake.Interop.Fhir;
+using CareLake.Interop.Hl7;
 using CareLake.Interop.Synthea;
 
 namespace CareLake.Warehouse.Silver;
@@ -12,9 +13,12 @@ namespace CareLake.Warehouse.Silver;
 /// <summary>Every stream silver types, with the stage that types it.</summary>
 public static class SilverStages
 {
+    /// <summary>The stream of HL7 v2 messages, whatever their transport (MLLP, HTTP).</summary>
+    public const string Hl7Stream = "hl7";
+
     /// <summary>
     /// The contract topics (vitals on their own fast path, the others mapped to records), contract events from files
-    /// and HTTP (<c>events</c>), FHIR resources (<c>fhir</c>) and Synthea CSV rows (<c>synthea.*</c>).
+    /// and HTTP (<c>events</c>), FHIR resources (<c>fhir</c>) and Synthea CSV rows (<c>synthea.*</c>) and HL7 v2 messages (<c>hl7</c>).
     /// </summary>
     public static IReadOnlyList<ISilverStage> All(PayloadLimits? limits = null)
     {
@@ -26,6 +30,7 @@ public static class SilverStages
         stages.Add(new RecordStage(ContractEventFile.Stream, contract));
         stages.Add(new RecordStage(FhirFileReader.StreamName, new FhirMapper(RecordSources.Fhir, vitals)));
         stages.AddRange(SyntheaLayouts.All.Select(kind => new RecordStage(SyntheaLayouts.Stream(kind), synthea)));
+        stages.Add(new RecordStage(Hl7Stream, new Hl7Mapper(vitals)));
         return stages;
     }
 }
