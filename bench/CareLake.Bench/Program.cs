@@ -9,6 +9,7 @@ var root = new RootCommand("CareLake benchmarks: each scenario prints its figure
     CareLake.Bench.Scenarios.GeneratorBenchmark.Create(),
     CareLake.Bench.Scenarios.SilverPrepareBenchmark.Create(),
     CareLake.Bench.Scenarios.ImportBenchmark.Create(),
+    CareLake.Bench.Scenarios.MllpBenchmark.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

@@ -103,7 +103,7 @@ internal static partial class ImportBenchmark
         {
             var connectionString = dataSource.ConnectionString;
             var clock = Stopwatch.StartNew();
-            var (exitCode, output) = await RunCliAsync(["import", format, folder], connectionString, cancellationToken);
+            var (exitCode, output) = await CarelakeCli.RunAsync(["import", format, folder], connectionString, cancellationToken);
             var wall = clock.Elapsed;
             if (exitCode != 0) throw new InvalidOperationException($"carelake import {format} failed:\n{output}");
             var landed = LandedIn().Match(output);
@@ -141,29 +141,6 @@ internal static partial class ImportBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  raw ceiling, binary COPY of the same {lines.Count:N0} lines into an unlogged table: {lines.Count / clock.Elapsed.TotalSeconds:N0} lines/s"));
         }
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunCliAsync(string[] arguments, string connectionString, CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = RepositoryRoot() };
-        start.ArgumentList.Add("./carelake");
-        foreach (var a in arguments) start.ArgumentList.Add(a);
-        start.Environment["CARELAKE_DATABASE_URL"] = connectionString;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CareLake.slnx"))) return dir.FullName;
-        }
-
-        throw new InvalidOperationException("run the benchmark from the CareLake repository (CareLake.slnx not found above it)");
     }
 
     private static long Lines(string path) => File.ReadLines(path).LongCount(l => l.Length > 0);
