@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using CareLake.Core.Contracts;
 using CareLake.Orchestration.Acknowledged;
 using CareLake.Orchestration.Streaming;
@@ -10,6 +11,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
 namespace CareLake.Web;
@@ -51,6 +53,10 @@ public static class CareLakeWebApp
         {
             document.Info.Title = "CareLake ingest API";
             document.Info.Description = "Clinical events, FHIR R4 and HL7 v2 into CareLake's warehouse. Every request is answered only after its records are durably committed (bronze and silver), with each record's fate in request order.";
+            return Task.CompletedTask;
+        }).AddOperationTransformer((operation, context, _) =>
+        {
+            DescribeParameters(operation, context.Description.HttpMethod);
             return Task.CompletedTask;
         }));
 
@@ -101,6 +107,30 @@ public static class CareLakeWebApp
                              "a message starts at each line beginning with MSH. Segments end with CR, LF or CRLF.")
             .Accepts<string>(MediaTypes.Hl7Er7, MediaTypes.Hl7, MediaTypes.Text)
             .WithIngestResponses();
+    }
+
+    /// <summary>The Idempotency-Key header of every POST, and the topics a topic may name.</summary>
+    private static void DescribeParameters(OpenApiOperation operation, string? httpMethod)
+    {
+        foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
+        {
+            if (parameter.Name != "topic") continue;
+            parameter.Description = "One of the inbound contract topics.";
+            parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. Topics.Inbound.Select(t => (JsonNode)JsonValue.Create(t))] };
+        }
+
+        if (!HttpMethods.IsPost(httpMethod ?? "")) return;
+        operation.Parameters ??= [];
+        operation.Parameters.Add(new OpenApiParameter
+        {
+            Name = IdempotencyStore.Header,
+            In = ParameterLocation.Header,
+            Required = false,
+            Description = "Makes a retry safe: a repeat of the same request with the same key is answered with the stored response " +
+                          "(header Idempotency-Replayed: true) instead of being committed again; the same key with another request is 422. " +
+                          "1–255 visible ASCII characters.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = IdempotencyStore.MaxKeyLength },
+        });
     }
 
     private static RouteHandlerBuilder WithIngestResponses(this RouteHandlerBuilder endpoint) => endpoint

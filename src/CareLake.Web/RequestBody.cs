@@ -16,7 +16,8 @@ internal static class RequestBody
         if (request.ContentLength > limit) return TooLarge(limit);
         try
         {
-            using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 64 * 1024);
+            // A declared length sizes the buffer only up to 1 MiB: a client that announces much and sends little holds little.
+            using var buffer = new MemoryStream((int)Math.Min(request.ContentLength ?? 64 * 1024, 1 << 20));
             var chunk = new byte[64 * 1024];
             while (true)
             {

@@ -39,6 +39,7 @@ public sealed record WebServerSettings(
     public IPAddress BindAddress()
     {
         if (Port is < 0 or > 65_535) throw new ConfigurationException($"The port must be 0–65,535, not {Port}.");
+        if (MaxRequestBytes is < 1 or > 1L << 30) throw new ConfigurationException("The request body limit must be 1 byte–1 GiB.");
         if (string.Equals(Host, "localhost", StringComparison.OrdinalIgnoreCase)) return IPAddress.Loopback;
         return IPAddress.TryParse(Host, out var address)
             ? address

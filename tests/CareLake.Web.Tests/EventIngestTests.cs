@@ -220,3 +220,43 @@ public class EventIngestTests(EventServer server) : IClassFixture<EventServer>
 
     private Task<long> BronzeCountAsync() => Sql.ScalarAsync<long>(server.ConnectionString, "SELECT count(*) FROM bronze.raw_events");
 }
+
+public class HostileBodyTests(HostileServer server) : IClassFixture<HostileServer>
+{
+    public static TheoryData<string, string> Endpoints => new()
+    {
+        { "/v1/events/patient_vitals", "application/json" },
+        { "/v1/events/patient_labs", "application/x-ndjson" },
+        { "/v1/fhir", "application/fhir+json" },
+        { "/v1/fhir", "application/fhir+ndjson" },
+        { "/v1/hl7", "x-application/hl7-v2+er7" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Endpoints))]
+    public async Task Hostile_bodies_never_get_a_server_error(string path, string contentType)
+    {
+        var random = new Random(110);
+        var garbage = new byte[1 << 20];
+        random.NextBytes(garbage);
+        byte[][] bodies =
+        [
+            garbage,
+            Encoding.UTF8.GetBytes(new string('[', 2_000_000)),
+            Encoding.UTF8.GetBytes("{\"a\":" + new string('[', 500_000) + new string(']', 500_000) + "}"),
+            Encoding.UTF8.GetBytes("{\"resourceType\":\"Bundle\",\"entry\":[" + string.Join(',', Enumerable.Repeat("{\"resource\":{\"resourceType\":\"Patient\",\"x\":[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]}}", 2_000)) + "]}"),
+            [0, 0, 0, (byte)'\n', 0xFF, 0xFE, (byte)'\r', (byte)'M', (byte)'S', (byte)'H', (byte)'|', 0xC3, 0x28, (byte)'\n'],
+            Encoding.UTF8.GetBytes("MSH|" + new string('^', 3_000_000) + "\r"),
+            Encoding.UTF8.GetBytes("{\"event_id\":\"" + new string('x', 3_000_000) + "\"}"),
+        ];
+
+        foreach (var body in bodies)
+        {
+            var answer = await server.PostAsync(path, body, contentType);
+
+            Assert.True(answer.Status is 200 or 400 or 413, $"{path} answered {answer.Status}: {answer.Text[..Math.Min(300, answer.Text.Length)]}");
+            if (answer.Status == 200) Assert.NotEmpty(answer.Results);
+            else answer.AssertProblem(answer.Status);
+        }
+    }
+}

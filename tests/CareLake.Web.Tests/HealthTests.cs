@@ -70,6 +70,8 @@ public class HealthTests(HealthServer server) : IClassFixture<HealthServer>
         {
             var post = paths.GetProperty(path).GetProperty("post");
             Assert.False(string.IsNullOrWhiteSpace(post.GetProperty("summary").GetString()));
+            Assert.Contains(post.GetProperty("parameters").EnumerateArray(),
+                p => p.GetProperty("name").GetString() == "Idempotency-Key" && p.GetProperty("in").GetString() == "header");
             var responses = post.GetProperty("responses");
             Assert.True(responses.GetProperty("200").GetProperty("content").TryGetProperty("application/json", out _));
             foreach (var status in new[] { "400", "413", "415", "422", "503" })

@@ -88,5 +88,7 @@ public sealed class FhirHl7Server() : ServerFixture("web_fhir_hl7");
 
 public sealed class HealthServer() : ServerFixture("web_health");
 
+public sealed class HostileServer() : ServerFixture("web_hostile");
+
 /// <summary>Small limits, so that refusing large bodies is quick to show.</summary>
 public sealed class SmallLimitsServer() : ServerFixture("web_limits", new WebServerSettings(Port: 0, MaxRequestBytes: 64 * 1024, MaxRecordsPerRequest: 100));

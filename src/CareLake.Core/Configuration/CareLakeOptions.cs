@@ -76,7 +76,7 @@ public sealed record CareLakeOptions
 
     /// <summary>
     /// Largest request body the HTTP ingest API accepts, in bytes (with or without a Content-Length); larger ones are
-    /// refused with 413. Default 16 MiB. Environment: <c>CARELAKE_HTTP_MAX_REQUEST_BYTES</c>.
+    /// refused with 413. 1 KiB–1 GiB; default 16 MiB. Environment: <c>CARELAKE_HTTP_MAX_REQUEST_BYTES</c>.
     /// </summary>
     [JsonPropertyName("http_max_request_bytes")]
     public long HttpMaxRequestBytes { get; init; } = 16L << 20;
@@ -167,7 +167,7 @@ public sealed record CareLakeOptions
         Require(!string.IsNullOrWhiteSpace(KafkaGroup), "kafka_group must not be empty");
         Require(!string.IsNullOrWhiteSpace(DataDirectory), "data_dir must not be empty");
         Require(HttpPort is >= 0 and <= 65_535, "http_port must be 0–65,535");
-        Require(HttpMaxRequestBytes >= 1024, "http_max_request_bytes must be at least 1 KiB");
+        Require(HttpMaxRequestBytes is >= 1024 and <= 1L << 30, "http_max_request_bytes must be 1 KiB–1 GiB");
     }
 
     private static void Require(bool condition, string message)
