@@ -7,6 +7,7 @@ var root = new RootCommand("CareLake: a healthcare data pipeline from clinical s
 {
     DemoCommand.Create(),
     StreamCommand.Create(),
+    ServeCommand.Create(),
     ImportCommand.Create(),
     News2Command.Create(),
     GenerateCommand.Create(),

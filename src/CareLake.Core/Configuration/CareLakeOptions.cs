@@ -85,6 +85,17 @@ public sealed record CareLakeOptions
     [JsonPropertyName("pg_bin")]
     public string? PostgresBinDirectory { get; init; }
 
+    /// <summary>Port of the HTTP ingest API (<c>carelake serve</c>); 0 picks a free one. Default 8080. Environment: <c>CARELAKE_HTTP_PORT</c>.</summary>
+    [JsonPropertyName("http_port")]
+    public int HttpPort { get; init; } = 8080;
+
+    /// <summary>
+    /// Largest request body the HTTP ingest API accepts, in bytes (with or without a Content-Length); larger ones are
+    /// refused with 413. 1 KiB–1 GiB; default 16 MiB. Environment: <c>CARELAKE_HTTP_MAX_REQUEST_BYTES</c>.
+    /// </summary>
+    [JsonPropertyName("http_max_request_bytes")]
+    public long HttpMaxRequestBytes { get; init; } = 16L << 20;
+
     public bool IsLocalMode => string.IsNullOrWhiteSpace(DatabaseUrl);
 
     private static readonly JsonSerializerOptions FileOptions = new()
@@ -134,6 +145,8 @@ public sealed record CareLakeOptions
             BatchMaxDelayMs = EnvInt("CARELAKE_BATCH_MAX_DELAY_MS") ?? options.BatchMaxDelayMs,
             MaxPayloadBytes = EnvInt("CARELAKE_MAX_PAYLOAD_BYTES") ?? options.MaxPayloadBytes,
             PostgresBinDirectory = Env("CARELAKE_PG_BIN") ?? options.PostgresBinDirectory,
+            HttpPort = EnvInt("CARELAKE_HTTP_PORT") ?? options.HttpPort,
+            HttpMaxRequestBytes = EnvInt("CARELAKE_HTTP_MAX_REQUEST_BYTES") ?? options.HttpMaxRequestBytes,
         };
         options.Validate();
         return options;
@@ -174,6 +187,8 @@ public sealed record CareLakeOptions
         Require(MllpIdleTimeoutSeconds is >= 1 and <= 86_400, "mllp_idle_timeout_seconds must be 1–86,400");
         Require(!string.IsNullOrWhiteSpace(KafkaGroup), "kafka_group must not be empty");
         Require(!string.IsNullOrWhiteSpace(DataDirectory), "data_dir must not be empty");
+        Require(HttpPort is >= 0 and <= 65_535, "http_port must be 0–65,535");
+        Require(HttpMaxRequestBytes is >= 1024 and <= 1L << 30, "http_max_request_bytes must be 1 KiB–1 GiB");
     }
 
     private static void Require(bool condition, string message)

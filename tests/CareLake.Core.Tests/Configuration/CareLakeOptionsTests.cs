@@ -46,7 +46,20 @@ public class CareLakeOptionsTests
         Assert.False(options.IsLocalMode);
     }
 
+    [Fact]
+    public void The_http_api_listens_on_8080_and_takes_bodies_up_to_16_mib_unless_configured()
+    {
+        var defaults = CareLakeOptions.Load(null, NoEnvironment);
+        var configured = CareLakeOptions.Load("""{"http_port": 9000, "http_max_request_bytes": 1048576}""",
+            new Dictionary<string, string?> { ["CARELAKE_HTTP_PORT"] = "0" });
+
+        Assert.Equal((8080, 16L << 20), (defaults.HttpPort, defaults.HttpMaxRequestBytes));
+        Assert.Equal((0, 1L << 20), (configured.HttpPort, configured.HttpMaxRequestBytes));
+    }
+
     [Theory]
+    [InlineData("CARELAKE_HTTP_PORT", "65536", "http_port")]
+    [InlineData("CARELAKE_HTTP_MAX_REQUEST_BYTES", "100", "http_max_request_bytes")]
     [InlineData("CARELAKE_BATCH_MAX_MESSAGES", "lots", "whole number")]
     [InlineData("CARELAKE_BATCH_MAX_MESSAGES", "0", "batch_max_messages")]
     [InlineData("CARELAKE_COMMIT_LANES", "99", "commit_lanes")]
