@@ -39,12 +39,12 @@ public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISil
         {
             var m = messages[i];
             bytes += m.Payload.Length;
-            if (!_stages.ContainsKey(m.Stream)) continue;
+            if (_stages.Count == 0) continue; // bronze only
             if (!byStream.TryGetValue(m.Stream, out var list)) byStream[m.Stream] = list = [];
             list.Add(new SilverInput(i, m.Stream, m.Payload, m.ReceivedAt, m.HeaderKeys, m.HeaderValues));
         }
 
-        var silver = byStream.Select(kv => _stages[kv.Key].Prepare(kv.Value)).ToList();
+        var silver = byStream.Select(kv => _stages.TryGetValue(kv.Key, out var stage) ? stage.Prepare(kv.Value) : SilverStages.Untyped(kv.Key, kv.Value)).ToList();
         return new PreparedBatch(source, messages, advances, silver, bytes);
     }
 

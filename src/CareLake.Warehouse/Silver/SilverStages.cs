@@ -33,4 +33,16 @@ public static class SilverStages
         stages.Add(new RecordStage(Hl7Stream, new Hl7Mapper(vitals)));
         return stages;
     }
+
+    /// <summary>
+    /// The batch for messages of a stream no stage types (a topic configured by mistake, a source of a newer
+    /// version): they stay in bronze and are listed in <c>silver.unsupported_records</c>, so they are visible, not lost.
+    /// </summary>
+    public static ISilverBatch Untyped(string stream, IEnumerable<SilverInput> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var batch = new RecordBatch(stream);
+        batch.Unsupported.AddRange(inputs.Select(i => (i.Index, $"no silver stage types the stream '{stream}'")));
+        return batch;
+    }
 }
