@@ -17,7 +17,7 @@ public class Hl7MllpServiceTests
         "MSH|^~\\&|ADT1|GOOD HEALTH HOSPITAL|CARELAKE|CARELAKE|20261110080000-0500||ADT^A01^ADT_A01|MSG00001|P|2.5.1\r" +
         "EVN|A01|20261110080000-0500\r" +
         "PID|1||MRN12345^^^GHH^MR||EVERYWOMAN^EVE^E||19620320|F|||2222 HOME STREET^^GREENSBORO^NC^27401-1020\r" +
-        "PV1|1|I|4B^12^A^GHH||||DR1^ATTEND^AARON|||||||ED||||||VN-77|||||||||||||||||||||||||20261110080000-0500\r" +
+        "PV1|1|I|4B^12^A^GHH||||DR1^ATTEND^AARON|||||||ED|||||VN-77|||||||||||||||||||||||||20261110080000-0500\r" +
         "DG1|1|I10|I50.9^Heart failure, unspecified^I10|||A\r";
 
     [Fact]

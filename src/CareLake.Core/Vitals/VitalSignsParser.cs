@@ -12,8 +12,6 @@ namespace CareLake.Core.Vitals;
 public sealed class VitalSignsParser(PlausibilityLimits? limits = null, PayloadLimits? payloadLimits = null)
 {
     private static readonly string[] ConsciousnessCodes = ["A", "C", "V", "P", "U"];
-    private static readonly string[] CelsiusCodes = ["Cel", "C", "°C", "degC", "Celsius"];
-    private static readonly string[] FahrenheitCodes = ["[degF]", "F", "°F", "degF", "Fahrenheit"];
 
     private readonly PlausibilityLimits _limits = limits ?? PlausibilityLimits.Adult;
     private readonly PayloadLimits _payloadLimits = payloadLimits ?? PayloadLimits.Default;
@@ -77,14 +75,14 @@ public sealed class VitalSignsParser(PlausibilityLimits? limits = null, PayloadL
         decimal? celsius = null;
         if (temperature is { } t)
         {
-            var parsedUnit = ParseTemperatureUnit(unitText, t);
+            var parsedUnit = Temperatures.UnitOf(unitText, t, _limits);
             if (parsedUnit is null)
             {
                 return Reject(RejectionReason.InvalidValue, $"temperature_unit must be Cel or [degF]; got '{JsonFields.Truncate(unitText!)}'", "temperature_unit", envelope);
             }
 
             unit = parsedUnit;
-            celsius = unit == TemperatureUnit.Celsius ? t : Math.Round((t - 32m) * 5m / 9m, 2, MidpointRounding.AwayFromZero);
+            celsius = Temperatures.ToCelsius(t, unit.Value);
         }
 
         return Validate(new VitalSigns(
@@ -146,29 +144,6 @@ public sealed class VitalSignsParser(PlausibilityLimits? limits = null, PayloadL
         }
 
         return vitals;
-    }
-
-    private TemperatureUnit? ParseTemperatureUnit(string? unit, decimal value)
-    {
-        var code = unit.AsSpan().Trim();
-        if (code.IsEmpty)
-        {
-            return _limits.FahrenheitGuess.Contains(value) ? TemperatureUnit.FahrenheitInferred : TemperatureUnit.Celsius;
-        }
-
-        if (IsAnyOf(code, CelsiusCodes)) return TemperatureUnit.Celsius;
-        if (IsAnyOf(code, FahrenheitCodes)) return TemperatureUnit.Fahrenheit;
-        return null;
-    }
-
-    private static bool IsAnyOf(ReadOnlySpan<char> code, string[] names)
-    {
-        foreach (var name in names)
-        {
-            if (code.Equals(name, StringComparison.OrdinalIgnoreCase)) return true;
-        }
-
-        return false;
     }
 
     private static (string Field, string Message)? OutOfRange(string field, decimal? value, PlausibleRange range, string unit) =>

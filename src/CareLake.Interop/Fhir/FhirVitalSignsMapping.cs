@@ -13,21 +13,10 @@ namespace CareLake.Interop.Fhir;
 /// </summary>
 internal sealed class FhirVitalSignsMapping(string source, VitalSignsParser parser)
 {
-    private const string HeartRateLoinc = "8867-4";
-    private const string RespiratoryRateLoinc = "9279-1";
-    private const string OxygenSaturationLoinc = "2708-6";
-    private const string PulseOximetryLoinc = "59408-5";
-    private const string BodyTemperatureLoinc = "8310-5";
-    private const string SystolicLoinc = "8480-6";
-    private const string DiastolicLoinc = "8462-4";
-    private const string InhaledOxygenFlowRateLoinc = "3151-8";
-    private const string InhaledOxygenConcentrationLoinc = "3150-0";
 
     /// <summary>Room air is 21 % oxygen; more than that is supplemental.</summary>
     private const decimal RoomAirOxygenPercent = 21m;
 
-    private static readonly string[] CelsiusUnits = ["Cel", "C", "°C", "degC"];
-    private static readonly string[] FahrenheitUnits = ["[degF]", "F", "°F", "degF"];
     private static readonly string[] VoidStatuses = ["cancelled", "entered-in-error"];
 
     public ParseResult<MappedMessage> Map(IReadOnlyList<Observation> observations, string eventId, in MessageContext message)
@@ -114,14 +103,14 @@ internal sealed class FhirVitalSignsMapping(string source, VitalSignsParser pars
             {
                 switch (code)
                 {
-                    case HeartRateLoinc: HeartRate ??= number; return null;
-                    case RespiratoryRateLoinc: RespiratoryRate ??= number; return null;
-                    case OxygenSaturationLoinc or PulseOximetryLoinc: Spo2 ??= number; return null;
-                    case SystolicLoinc: Systolic ??= number; return null;
-                    case DiastolicLoinc: Diastolic ??= number; return null;
-                    case InhaledOxygenFlowRateLoinc: OnSupplementalOxygen ??= number > 0; return null;
-                    case InhaledOxygenConcentrationLoinc: OnSupplementalOxygen ??= number > RoomAirOxygenPercent; return null;
-                    case BodyTemperatureLoinc: return AddTemperature(number, FhirValues.NullIfBlank(quantity.Code) ?? FhirValues.NullIfBlank(quantity.Unit), eventId);
+                    case VitalSignCodes.HeartRate: HeartRate ??= number; return null;
+                    case VitalSignCodes.RespiratoryRate: RespiratoryRate ??= number; return null;
+                    case VitalSignCodes.OxygenSaturation or VitalSignCodes.PulseOximetry: Spo2 ??= number; return null;
+                    case VitalSignCodes.SystolicBp: Systolic ??= number; return null;
+                    case VitalSignCodes.DiastolicBp: Diastolic ??= number; return null;
+                    case VitalSignCodes.InhaledOxygenFlowRate: OnSupplementalOxygen ??= number > 0; return null;
+                    case VitalSignCodes.InhaledOxygenConcentration: OnSupplementalOxygen ??= number > RoomAirOxygenPercent; return null;
+                    case VitalSignCodes.BodyTemperature: return AddTemperature(number, FhirValues.NullIfBlank(quantity.Code) ?? FhirValues.NullIfBlank(quantity.Unit), eventId);
                 }
             }
 
@@ -131,23 +120,15 @@ internal sealed class FhirVitalSignsMapping(string source, VitalSignsParser pars
         private Rejection? AddTemperature(decimal value, string? unit, string eventId)
         {
             if (TemperatureCelsius is not null) return null;
-            TemperatureUnit? parsed = unit is null
-                ? (PlausibilityLimits.Adult.FahrenheitGuess.Contains(value) ? Core.Vitals.TemperatureUnit.FahrenheitInferred : Core.Vitals.TemperatureUnit.Celsius)
-                : IsAnyOf(unit, CelsiusUnits) ? Core.Vitals.TemperatureUnit.Celsius
-                : IsAnyOf(unit, FahrenheitUnits) ? Core.Vitals.TemperatureUnit.Fahrenheit
-                : null;
+            var parsed = Temperatures.UnitOf(unit, value);
             if (parsed is null)
             {
                 return new Rejection(RejectionReason.InvalidValue, $"body temperature unit must be Cel or [degF]; got '{unit}'", "temperature", eventId);
             }
 
             TemperatureUnit = parsed;
-            TemperatureCelsius = parsed == Core.Vitals.TemperatureUnit.Celsius
-                ? value
-                : Math.Round((value - 32m) * 5m / 9m, 2, MidpointRounding.AwayFromZero);
+            TemperatureCelsius = Temperatures.ToCelsius(value, parsed.Value);
             return null;
         }
-
-        private static bool IsAnyOf(string unit, string[] names) => names.Any(n => string.Equals(unit.Trim(), n, StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -15,15 +15,6 @@ namespace CareLake.Interop.Hl7;
 /// </summary>
 internal sealed class Hl7ObservationMapping(Hl7MessageContext context, VitalSignsParser parser)
 {
-    private const string HeartRateCode = "8867-4";
-    private const string RespiratoryRateCode = "9279-1";
-    private const string OxygenSaturationCode = "2708-6";
-    private const string PulseOximetryCode = "59408-5";
-    private const string BodyTemperatureCode = "8310-5";
-    private const string SystolicCode = "8480-6";
-    private const string DiastolicCode = "8462-4";
-    private const string InhaledOxygenFlowRateCode = "3151-8";
-    private const string InhaledOxygenConcentrationCode = "3150-0";
     private const string OxygenFlagCode = "O2FLAG";
     private const string Spo2ScaleCode = "SPO2SCALE";
     private const string ConsciousnessCode = "ACVPU";
@@ -33,12 +24,10 @@ internal sealed class Hl7ObservationMapping(Hl7MessageContext context, VitalSign
 
     private static readonly HashSet<string> VitalCodes = new(StringComparer.OrdinalIgnoreCase)
     {
-        HeartRateCode, RespiratoryRateCode, OxygenSaturationCode, PulseOximetryCode, BodyTemperatureCode, SystolicCode, DiastolicCode,
-        InhaledOxygenFlowRateCode, InhaledOxygenConcentrationCode, OxygenFlagCode, Spo2ScaleCode, ConsciousnessCode,
+        VitalSignCodes.HeartRate, VitalSignCodes.RespiratoryRate, VitalSignCodes.OxygenSaturation, VitalSignCodes.PulseOximetry, VitalSignCodes.BodyTemperature, VitalSignCodes.SystolicBp, VitalSignCodes.DiastolicBp,
+        VitalSignCodes.InhaledOxygenFlowRate, VitalSignCodes.InhaledOxygenConcentration, OxygenFlagCode, Spo2ScaleCode, ConsciousnessCode,
     };
 
-    private static readonly string[] CelsiusUnits = ["Cel", "C", "°C", "degC", "Celsius"];
-    private static readonly string[] FahrenheitUnits = ["[degF]", "F", "°F", "degF", "Fahrenheit"];
 
     /// <summary>OBX-11 values that withdraw a result (X cannot be obtained, D delete, W wrong patient): no vital sign.</summary>
     private static readonly string[] WithdrawnStatuses = ["X", "D", "W"];
@@ -230,27 +219,23 @@ internal sealed class Hl7ObservationMapping(Hl7MessageContext context, VitalSign
 
             switch (code)
             {
-                case HeartRateCode: HeartRate ??= value; break;
-                case RespiratoryRateCode: RespiratoryRate ??= value; break;
-                case OxygenSaturationCode or PulseOximetryCode: Spo2 ??= value; break;
-                case SystolicCode: Systolic ??= value; break;
-                case DiastolicCode: Diastolic ??= value; break;
-                case InhaledOxygenFlowRateCode: OnSupplementalOxygen ??= value > 0; break;
-                case InhaledOxygenConcentrationCode: OnSupplementalOxygen ??= value > RoomAirOxygenPercent; break;
+                case VitalSignCodes.HeartRate: HeartRate ??= value; break;
+                case VitalSignCodes.RespiratoryRate: RespiratoryRate ??= value; break;
+                case VitalSignCodes.OxygenSaturation or VitalSignCodes.PulseOximetry: Spo2 ??= value; break;
+                case VitalSignCodes.SystolicBp: Systolic ??= value; break;
+                case VitalSignCodes.DiastolicBp: Diastolic ??= value; break;
+                case VitalSignCodes.InhaledOxygenFlowRate: OnSupplementalOxygen ??= value > 0; break;
+                case VitalSignCodes.InhaledOxygenConcentration: OnSupplementalOxygen ??= value > RoomAirOxygenPercent; break;
                 case Spo2ScaleCode when value is 1 or 2: Spo2Scale ??= (int)value; break;
                 case Spo2ScaleCode: Invalid<bool>(f, obx, code, text, "1 or 2"); break;
-                case BodyTemperatureCode: AddTemperature(value, Hl7Fields.Text(obx, 6), f); break;
+                case VitalSignCodes.BodyTemperature: AddTemperature(value, Hl7Fields.Text(obx, 6), f); break;
             }
         }
 
         private void AddTemperature(decimal value, string? unit, Hl7Fields f)
         {
             if (TemperatureCelsius is not null) return;
-            TemperatureUnit? parsed = unit is null
-                ? (PlausibilityLimits.Adult.FahrenheitGuess.Contains(value) ? Core.Vitals.TemperatureUnit.FahrenheitInferred : Core.Vitals.TemperatureUnit.Celsius)
-                : CelsiusUnits.Contains(unit, StringComparer.OrdinalIgnoreCase) ? Core.Vitals.TemperatureUnit.Celsius
-                : FahrenheitUnits.Contains(unit, StringComparer.OrdinalIgnoreCase) ? Core.Vitals.TemperatureUnit.Fahrenheit
-                : null;
+            var parsed = Temperatures.UnitOf(unit, value);
             if (parsed is null)
             {
                 f.Fail(RejectionReason.InvalidValue, $"body temperature unit (OBX-6) must be Cel or [degF]; got '{Hl7Fields.Truncate(unit!)}'", "OBX-6");
@@ -258,7 +243,7 @@ internal sealed class Hl7ObservationMapping(Hl7MessageContext context, VitalSign
             }
 
             TemperatureUnit = parsed;
-            TemperatureCelsius = parsed == Core.Vitals.TemperatureUnit.Celsius ? value : Math.Round((value - 32m) * 5m / 9m, 2, MidpointRounding.AwayFromZero);
+            TemperatureCelsius = Temperatures.ToCelsius(value, parsed.Value);
         }
 
         /// <summary>ACVPU as a letter or as the level's name (Alert, NewConfusion/Confusion, Voice, Pain, Unresponsive).</summary>

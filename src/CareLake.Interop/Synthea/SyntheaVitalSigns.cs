@@ -10,8 +10,6 @@ namespace CareLake.Interop.Synthea;
 /// </summary>
 internal static class SyntheaVitalSigns
 {
-    private static readonly string[] CelsiusUnits = ["Cel", "C", "°C", "degC"];
-    private static readonly string[] FahrenheitUnits = ["[degF]", "F", "°F", "degF"];
 
     public static ParseResult<MappedMessage> Map(List<SyntheaRow> rows, string eventId, string source, VitalSignsParser parser, DateTimeOffset receivedAt)
     {
@@ -34,10 +32,10 @@ internal static class SyntheaVitalSigns
             }
 
             var code = row.Text("CODE", required: true)?.Trim();
-            if (code is null || !SyntheaVitalCodes.News2Parameters.Contains(code) || values.ContainsKey(code)) continue;
+            if (code is null || !VitalSignCodes.News2Parameters.Contains(code) || values.ContainsKey(code)) continue;
             if (row.Number("VALUE", required: true) is not { } value) continue;
             values[code] = value;
-            if (code == SyntheaVitalCodes.BodyTemperature)
+            if (code == VitalSignCodes.BodyTemperature)
             {
                 (celsius, unitReceived) = Celsius(row, value);
             }
@@ -57,13 +55,13 @@ internal static class SyntheaVitalSigns
             SourceSystem: null,
             OccurredAt: measuredAt!.Value,
             MeasuredAt: measuredAt.Value,
-            HeartRate: Value(values, SyntheaVitalCodes.HeartRate),
-            RespiratoryRate: Value(values, SyntheaVitalCodes.RespiratoryRate),
-            Spo2: Value(values, SyntheaVitalCodes.PulseOximetry) ?? Value(values, SyntheaVitalCodes.OxygenSaturation),
+            HeartRate: Value(values, VitalSignCodes.HeartRate),
+            RespiratoryRate: Value(values, VitalSignCodes.RespiratoryRate),
+            Spo2: Value(values, VitalSignCodes.PulseOximetry) ?? Value(values, VitalSignCodes.OxygenSaturation),
             Spo2Scale: 1,
             OnSupplementalOxygen: null,
-            SystolicBp: Value(values, SyntheaVitalCodes.SystolicBp),
-            DiastolicBp: Value(values, SyntheaVitalCodes.DiastolicBp),
+            SystolicBp: Value(values, VitalSignCodes.SystolicBp),
+            DiastolicBp: Value(values, VitalSignCodes.DiastolicBp),
             TemperatureCelsius: celsius,
             TemperatureUnitReceived: unitReceived,
             Consciousness: null);
@@ -99,13 +97,7 @@ internal static class SyntheaVitalSigns
     private static (decimal? Celsius, TemperatureUnit? Unit) Celsius(SyntheaRow row, decimal value)
     {
         var unit = row.Text("UNITS")?.Trim();
-        TemperatureUnit? received = unit switch
-        {
-            null => PlausibilityLimits.Adult.FahrenheitGuess.Contains(value) ? TemperatureUnit.FahrenheitInferred : TemperatureUnit.Celsius,
-            _ when CelsiusUnits.Contains(unit, StringComparer.OrdinalIgnoreCase) => TemperatureUnit.Celsius,
-            _ when FahrenheitUnits.Contains(unit, StringComparer.OrdinalIgnoreCase) => TemperatureUnit.Fahrenheit,
-            _ => null,
-        };
+        var received = Temperatures.UnitOf(unit, value);
 
         if (received is null)
         {
@@ -113,7 +105,7 @@ internal static class SyntheaVitalSigns
             return (null, null);
         }
 
-        var celsius = received == TemperatureUnit.Celsius ? value : Math.Round((value - 32m) * 5m / 9m, 2, MidpointRounding.AwayFromZero);
+        var celsius = Temperatures.ToCelsius(value, received.Value);
         return (celsius, received);
     }
 
