@@ -51,6 +51,7 @@ public static class SourcePositions
     public static async Task AdvanceAsync(NpgsqlConnection connection, string source, IReadOnlyCollection<PositionAdvance> advances, string workerId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(advances);
+        if (advances.Count == 0) return; // a source that answers its senders has no positions to advance
         var sorted = advances.OrderBy(a => a.Stream, StringComparer.Ordinal).ThenBy(a => a.Partition).ToArray();
         await using var command = new NpgsqlCommand(Sql.Load("Positions/advance_positions.sql"), connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = source });
