@@ -10,6 +10,7 @@ var root = new RootCommand("CareLake benchmarks: each scenario prints its figure
     CareLake.Bench.Scenarios.SilverPrepareBenchmark.Create(),
     CareLake.Bench.Scenarios.ImportBenchmark.Create(),
     CareLake.Bench.Scenarios.MllpBenchmark.Create(),
+    CareLake.Bench.Scenarios.HttpIngestBenchmark.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

@@ -84,6 +84,42 @@ public partial class MllpStreamTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task One_worker_consumes_Kafka_and_accepts_MLLP_side_by_side()
+    {
+        // ADT only, so that silver's vital-sign tables hold exactly the Kafka stream's sets.
+        var messages = (await GenerateMessagesAsync()).Where(m => m.Text.Contains("|ADT^", StringComparison.Ordinal)).Take(60).ToList();
+        var cs = await TestDatabase.CreateAsync(nameof(One_worker_consumes_Kafka_and_accepts_MLLP_side_by_side));
+        using var kafka = new CareLake.Ingest.Kafka.MockKafkaCluster();
+        kafka.CreateTopic("patient_vitals", 4);
+        var feed = VitalsFeed.Create(count: 3000, patients: 200, seed: 21, dirtyRate: 0.02, start: DateTimeOffset.UtcNow.AddDays(-5));
+        KafkaTestProducer.Produce(kafka.BootstrapServers, "patient_vitals", feed);
+
+        using var worker = CliProcess.Start(["stream", "--mllp", "127.0.0.1:0"], Cli.Environment(cs, kafka.BootstrapServers));
+        var endPoint = await ListeningOnAsync(worker);
+        using (var client = await ConnectAsync(endPoint))
+        {
+            var stream = client.GetStream();
+            foreach (var message in messages)
+            {
+                await MllpListener.WriteFrameAsync(stream, Encoding.UTF8.GetBytes(message.Text), CancellationToken.None);
+                var (ack, problem) = await new FrameReader(stream, 1 << 20, TimeSpan.FromSeconds(60)).ReadAsync(CancellationToken.None);
+                Assert.Null(problem);
+                Assert.Matches(@"\rMSA\|AA\|", Encoding.UTF8.GetString(ack.Span));
+            }
+        }
+
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM bronze.raw_events WHERE source = 'kafka'") < feed.Count && DateTime.UtcNow < deadline) await Task.Delay(100);
+        worker.Terminate();
+        await worker.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(worker.ExitCode == 0, worker.Output);
+
+        Assert.Equal(messages.Count, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM bronze.raw_events WHERE source = 'mllp'"));
+        Assert.True(await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM silver.encounters") > 0);
+        await WarehouseAssert.MatchesAsync(cs, feed); // the Kafka stream, exactly, beside the MLLP messages
+    }
+
     private static CliProcess StartWorker(IReadOnlyDictionary<string, string> env) =>
         CliProcess.Start(["stream", "--mllp", "127.0.0.1:0"], env);
 

@@ -130,7 +130,7 @@ internal static class PipelineBenchmark
         Console.WriteLine($"check: bronze {bronze:N0}, gold patients {gold:N0}");
     }
 
-    private static async Task RawCeilingAsync(BenchEnvironment environment, long n, int patients)
+    internal static async Task RawCeilingAsync(BenchEnvironment environment, long n, int patients)
     {
         await using var dataSource = await environment.FreshDatabaseAsync("carelake_bench_raw");
         await using var connection = await dataSource.OpenConnectionAsync();
