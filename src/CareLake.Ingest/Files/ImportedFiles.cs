@@ -32,26 +32,35 @@ public static class ImportedFiles
             sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
         }
 
-        await using var command = dataSource.CreateCommand("""
-            WITH inserted AS (
-                INSERT INTO ingest.files (sha256, path, format, size_bytes, first_imported_at)
-                VALUES ($1, $2, $3, $4, $5)
-                ON CONFLICT (sha256) DO NOTHING
-                RETURNING file_id, path, completed_at)
-            SELECT file_id, path, completed_at FROM inserted
-            UNION ALL
-            SELECT file_id, path, completed_at FROM ingest.files WHERE sha256 = $1
-            LIMIT 1
-            """);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = sha256 });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = System.IO.Path.GetFullPath(path) });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = format });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = size });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return new ImportedFile(reader.GetInt32(0), reader.GetString(1), sha256, size,
-            reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2));
+        // An import of the same content starting at the same moment may register it between this statement's snapshot
+        // and its insert; the second attempt then finds that registration.
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var command = dataSource.CreateCommand("""
+                WITH inserted AS (
+                    INSERT INTO ingest.files (sha256, path, format, size_bytes, first_imported_at)
+                    VALUES ($1, $2, $3, $4, $5)
+                    ON CONFLICT (sha256) DO NOTHING
+                    RETURNING file_id, path, completed_at)
+                SELECT file_id, path, completed_at FROM inserted
+                UNION ALL
+                SELECT file_id, path, completed_at FROM ingest.files WHERE sha256 = $1
+                LIMIT 1
+                """);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = sha256 });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = System.IO.Path.GetFullPath(path) });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = format });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = size });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                return new ImportedFile(reader.GetInt32(0), reader.GetString(1), sha256, size,
+                    reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2));
+            }
+
+            if (attempt == 2) throw new InvalidOperationException($"{path} could not be registered in ingest.files");
+        }
     }
 
     /// <summary>Records that every record of the file is in bronze.</summary>
