@@ -10,6 +10,7 @@ var root = new RootCommand("CareLake: a healthcare data pipeline from clinical s
     ServeCommand.Create(),
     ImportCommand.Create(),
     News2Command.Create(),
+    ScoreCommand.Create(),
     GenerateCommand.Create(),
     GoldCommand.Create(),
     DbCommand.Create(),
