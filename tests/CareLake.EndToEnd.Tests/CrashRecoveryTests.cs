@@ -62,9 +62,11 @@ public class CrashRecoveryTests(ITestOutputHelper output)
         var feed = VitalsFeed.Create(count: events, patients: 2000, seed: 5, dirtyRate: 0.03, start: Start);
         var env = Cli.Environment(connectionString, kafka.BootstrapServers, ("CARELAKE_BATCH_MAX_MESSAGES", "2000"));
 
-        var producing = KafkaTestProducer.ProduceAtRateAsync(kafka.BootstrapServers, "patient_vitals", feed, perSecond: 4000);
+        // The second half is produced once worker-1 has left, so worker-2 has new messages on every partition to take over.
+        var firstHalf = feed.Take(events / 2).ToList();
+        var producing = KafkaTestProducer.ProduceAtRateAsync(kafka.BootstrapServers, "patient_vitals", firstHalf, perSecond: 4000);
         using var first = CliProcess.Start(["stream", "--worker-id", "worker-1"], env);
-        using var second = CliProcess.Start(["stream", "--worker-id", "worker-2", "--until-idle", "6"], env);
+        using var second = CliProcess.Start(["stream", "--worker-id", "worker-2"], env);
 
         // Both own partitions and commit batches before one of them leaves.
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -76,7 +78,12 @@ public class CrashRecoveryTests(ITestOutputHelper output)
         Assert.Equal(0, first.ExitCode);
 
         await producing;
-        await second.WaitForExitAsync(TimeSpan.FromMinutes(3));
+        await KafkaTestProducer.ProduceAtRateAsync(kafka.BootstrapServers, "patient_vitals", feed.Skip(firstHalf.Count).ToList(), perSecond: 4000);
+        // Stopped once everything is in bronze (not by an idle timer, which a slow machine could trip between the halves).
+        deadline = DateTime.UtcNow.AddMinutes(3);
+        while (await BronzeCount(connectionString) < events && !second.HasExited && DateTime.UtcNow < deadline) await Task.Delay(100);
+        if (!second.HasExited) second.Terminate();
+        await second.WaitForExitAsync(TimeSpan.FromMinutes(1));
         Assert.True(second.ExitCode == 0, second.Output);
         output.WriteLine($"worker-1 stopped with {landedAtStop} of {events} events in bronze");
         output.WriteLine(first.Output);

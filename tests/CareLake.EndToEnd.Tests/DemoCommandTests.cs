@@ -38,6 +38,7 @@ public class DemoCommandTests
                 new Dictionary<string, string> { ["CARELAKE_DATA_DIR"] = dataDirectory }, timeout: TimeSpan.FromMinutes(5));
             Assert.True(exitCode == 0, output);
             Assert.Contains("0 events ingested", output, StringComparison.Ordinal);
+            await local.EnsureStartedAsync(); // the demo stops the cluster on exit when no other client holds a connection
             Assert.Equal(bronze, await Sql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM bronze.raw_events"));
             await local.StopAsync();
         }

@@ -10,7 +10,8 @@ namespace CareLake.Orchestration.Tests;
 
 /// <summary>
 /// A Kafka worker consuming 20,000 events produced at 4,000/s, with a fault injected once it has read
-/// <c>faultAfter</c> messages; afterwards the warehouse must hold exactly what was produced.
+/// <c>faultAfter</c> messages; afterwards the warehouse must hold exactly what was produced. The second half of the feed
+/// is produced only once the fault is over, so the fault falls mid-stream however slow or fast the machine is.
 /// </summary>
 internal static class StreamUnderFault
 {
@@ -19,7 +20,8 @@ internal static class StreamUnderFault
         using var kafka = new MockKafkaCluster();
         kafka.CreateTopic("patient_vitals", 8);
         var feed = VitalsFeed.Create(count: 20_000, patients: 500, seed: seed, dirtyRate: 0.02, start: DateTimeOffset.UtcNow.AddDays(-8));
-        var producing = KafkaTestProducer.ProduceAtRateAsync(kafka.BootstrapServers, "patient_vitals", feed, perSecond: 4000);
+        var firstHalf = feed.Take(feed.Count / 2).ToList();
+        var producing = KafkaTestProducer.ProduceAtRateAsync(kafka.BootstrapServers, "patient_vitals", firstHalf, perSecond: 4000);
 
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var settings = new KafkaWorkerSettings(kafka.BootstrapServers, group, ["patient_vitals"], "test-worker", 1000,
@@ -31,13 +33,12 @@ internal static class StreamUnderFault
         while (worker.Statistics.Messages < faultAfter && !run.IsCompleted) await Task.Delay(20);
 
         await fault(kafka);
-        var afterFault = worker.Statistics.Messages;
         await producing;
+        await KafkaTestProducer.ProduceAtRateAsync(kafka.BootstrapServers, "patient_vitals", feed.Skip(firstHalf.Count).ToList(), perSecond: 4000);
         await run;
 
-        var report = $"worker log:\n{string.Join('\n', log)}";
-        Assert.True(afterFault < feed.Count, $"the fault came after the stream had ended; {report}");
-        Assert.True(feed.Count == worker.Statistics.Messages, $"{worker.Statistics.Messages} of {feed.Count} consumed; {report}");
+        // Judged by what the warehouse holds: the worker's own counter may include messages read again after the fault.
+        Assert.True(worker.Statistics.Messages >= feed.Count, $"{worker.Statistics.Messages} of {feed.Count} consumed; worker log:\n{string.Join('\n', log)}");
         await WarehouseAssert.MatchesAsync(connectionString, feed);
         return worker.Statistics;
     }
