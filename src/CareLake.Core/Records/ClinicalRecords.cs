@@ -83,6 +83,43 @@ public enum AdtAction
     Snapshot,
 }
 
+/// <summary>The codes of <see cref="AdtAction"/>: the contract's ADT event types, and <c>snapshot</c>.</summary>
+public static class AdtActionCodes
+{
+    private static readonly (AdtAction Action, string Code)[] Table =
+    [
+        (AdtAction.Register, "register"),
+        (AdtAction.Admit, "admit"),
+        (AdtAction.Transfer, "transfer"),
+        (AdtAction.Discharge, "discharge"),
+        (AdtAction.Update, "update"),
+        (AdtAction.CancelAdmit, "cancel_admit"),
+        (AdtAction.CancelDischarge, "cancel_discharge"),
+        (AdtAction.Snapshot, "snapshot"),
+    ];
+
+    public static string Code(this AdtAction action)
+    {
+        foreach (var (a, code) in Table)
+        {
+            if (a == action) return code;
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(action), action, null);
+    }
+
+    /// <summary>The action of a code; null when the code is none of them.</summary>
+    public static AdtAction? FromCode(string code)
+    {
+        foreach (var (action, c) in Table)
+        {
+            if (string.Equals(c, code, StringComparison.Ordinal)) return action;
+        }
+
+        return null;
+    }
+}
+
 /// <summary>One ADT event (or encounter snapshot); <c>silver.encounters</c> is derived from all of an encounter's records.</summary>
 public sealed record EncounterRecord : ClinicalRecord
 {

@@ -139,7 +139,7 @@ internal static class EncounterDerivation
         Source = r.GetString(1),
         EncounterId = r.GetString(2),
         PatientId = r.Text(3),
-        Action = AdtActions.Parse(r.GetString(4)),
+        Action = AdtActionCodes.FromCode(r.GetString(4)) ?? throw new InvalidOperationException($"silver.adt_events holds an unknown action '{r.GetString(4)}'"),
         OccurredAt = r.GetFieldValue<DateTimeOffset>(5),
         ClassReceived = r.Text(6),
         Class = r.Text(7),

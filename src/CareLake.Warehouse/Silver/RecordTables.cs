@@ -80,7 +80,7 @@ internal static class RecordTables
         {
             w.WriteText(r.EncounterId);
             w.WriteText(r.PatientId);
-            w.WriteText(AdtActions.Code(r.Action));
+            w.WriteText(r.Action.Code());
             w.WriteTimestamp(r.OccurredAt);
             w.WriteText(r.ClassReceived);
             w.WriteText(r.Class);
@@ -175,34 +175,4 @@ internal static class RecordTables
             w.WriteText(r.SourceSystem);
             w.WriteTimestamp(r.OccurredAt);
         });
-}
-
-/// <summary>The codes <c>silver.adt_events.action</c> stores.</summary>
-public static class AdtActions
-{
-    public static string Code(AdtAction action) => action switch
-    {
-        AdtAction.Register => "register",
-        AdtAction.Admit => "admit",
-        AdtAction.Transfer => "transfer",
-        AdtAction.Discharge => "discharge",
-        AdtAction.Update => "update",
-        AdtAction.CancelAdmit => "cancel_admit",
-        AdtAction.CancelDischarge => "cancel_discharge",
-        AdtAction.Snapshot => "snapshot",
-        _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
-    };
-
-    public static AdtAction Parse(string code) => code switch
-    {
-        "register" => AdtAction.Register,
-        "admit" => AdtAction.Admit,
-        "transfer" => AdtAction.Transfer,
-        "discharge" => AdtAction.Discharge,
-        "update" => AdtAction.Update,
-        "cancel_admit" => AdtAction.CancelAdmit,
-        "cancel_discharge" => AdtAction.CancelDischarge,
-        "snapshot" => AdtAction.Snapshot,
-        _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
-    };
 }

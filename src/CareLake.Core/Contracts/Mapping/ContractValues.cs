@@ -33,17 +33,8 @@ public static partial class ContractValues
     public static bool IsLoincShaped(string code) => Loinc().IsMatch(code);
 
     /// <summary>The ADT action of an <c>event_type</c> of topic <c>patient_admissions</c>; null for any other type.</summary>
-    public static AdtAction? AdtActionOf(string eventType) => eventType switch
-    {
-        "admit" => AdtAction.Admit,
-        "register" => AdtAction.Register,
-        "transfer" => AdtAction.Transfer,
-        "discharge" => AdtAction.Discharge,
-        "update" => AdtAction.Update,
-        "cancel_admit" => AdtAction.CancelAdmit,
-        "cancel_discharge" => AdtAction.CancelDischarge,
-        _ => null,
-    };
+    public static AdtAction? AdtActionOf(string eventType) =>
+        AdtActionCodes.FromCode(eventType) is { } action && action != AdtAction.Snapshot ? action : null; // snapshot is no contract event type
 
     [GeneratedRegex(@"^[A-Za-z][0-9A-Za-z]{2}(\.?[0-9A-Za-z]{1,4})?$", RegexOptions.CultureInvariant)]
     private static partial Regex Icd10Cm();
