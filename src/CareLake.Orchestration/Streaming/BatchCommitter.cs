@@ -8,12 +8,14 @@ using Npgsql;
 namespace CareLake.Orchestration.Streaming;
 
 /// <summary>A micro-batch ready to commit: the raw messages, the positions they advance, and silver's prepared rows.</summary>
+/// <param name="BronzeIds">Set when the messages are already in bronze (a rebuild re-types them): no position advances and no bronze write, only silver.</param>
 public sealed record PreparedBatch(
     string Source,
     IReadOnlyList<RawMessage> Messages,
     IReadOnlyCollection<PositionAdvance> Advances,
     IReadOnlyList<ISilverBatch> Silver,
-    long Bytes);
+    long Bytes,
+    IReadOnlyList<long>? BronzeIds = null);
 
 /// <summary>
 /// Commits one micro-batch in one PostgreSQL transaction: advance the source positions (compare-and-set,
@@ -101,8 +103,13 @@ public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISil
         var now = time.GetUtcNow();
         var outcome = new SilverOutcome();
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await SourcePositions.AdvanceAsync(connection, batch.Source, batch.Advances, workerId, cancellationToken);
-        var ids = await BronzeWriter.WriteAsync(connection, batch.Messages, cancellationToken);
+        var ids = batch.BronzeIds;
+        if (ids is null)
+        {
+            await SourcePositions.AdvanceAsync(connection, batch.Source, batch.Advances, workerId, cancellationToken);
+            ids = await BronzeWriter.WriteAsync(connection, batch.Messages, cancellationToken);
+        }
+
         var patients = new HashSet<PatientKey>();
         foreach (var silver in batch.Silver)
         {
