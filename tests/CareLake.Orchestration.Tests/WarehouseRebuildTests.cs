@@ -4,6 +4,7 @@ using CareLake.Orchestration.Rebuild;
 using CareLake.Orchestration.Sources;
 using CareLake.Orchestration.Streaming;
 using CareLake.Testing;
+using CareLake.Warehouse.Gold;
 using CareLake.Warehouse.Silver;
 using Npgsql;
 
@@ -30,12 +31,16 @@ public class WarehouseRebuildTests
         await using var dataSource = NpgsqlDataSource.Create(cs);
         var pipeline = new PipelineContext(dataSource, SilverStages.All(), TimeProvider.System, _ => { });
 
-        // Streamed in small batches, so silver was built incrementally, with late, repeated and broken events.
-        await new FeedStreamWorker(pipeline, GeneratorFeed.SourceName, "stream", batchMaxMessages: 700).RunAsync(messages, CancellationToken.None);
-        await PatientRiskRefresh(pipeline);
+        // Streamed in small batches, so silver was built incrementally, with late, repeated and broken events, and gold
+        // built incrementally between the two halves.
+        await new FeedStreamWorker(pipeline, GeneratorFeed.SourceName, "first", batchMaxMessages: 700).RunAsync(messages.Take(messages.Count / 2), CancellationToken.None);
+        await RunGoldAsync(dataSource);
+        await new FeedStreamWorker(pipeline, GeneratorFeed.SourceName, "second", batchMaxMessages: 700).RunAsync(messages, CancellationToken.None);
+        await RunGoldAsync(dataSource);
         var before = await ContentsAsync(cs);
         Assert.True(before["silver.quarantine"].Count > 0, "the dirty stream should quarantine something");
         Assert.True(before["silver.encounters"].Count > 0);
+        Assert.True(before["gold.dim_patient"].Count > 0);
 
         var rebuild = new WarehouseRebuild(pipeline, batchMaxMessages: 5000);
         await rebuild.RunAsync(CancellationToken.None);
@@ -50,17 +55,16 @@ public class WarehouseRebuildTests
         }
     }
 
-    private static async Task PatientRiskRefresh(PipelineContext pipeline)
+    private static async Task RunGoldAsync(NpgsqlDataSource dataSource)
     {
-        while (await Warehouse.Gold.PatientRiskSnapshotModel.RefreshPendingAsync(pipeline.DataSource, DateTimeOffset.UtcNow) > 0)
-        {
-        }
+        var runs = await GoldModels.RunAsync(dataSource, new GoldRunOptions());
+        Assert.All(runs, r => Assert.Equal(GoldRunStatus.Success, r.Status));
     }
 
     /// <summary>Every silver and gold table's rows as sorted JSON, without the columns saying when they were written.</summary>
     private static async Task<Dictionary<string, List<string>>> ContentsAsync(string cs)
     {
-        var tables = await Sql.RowsAsync(cs, "SELECT schemaname || '.' || tablename FROM pg_tables WHERE schemaname IN ('silver', 'gold') AND tablename <> 'pending_patients'");
+        var tables = await Sql.RowsAsync(cs, "SELECT schemaname || '.' || tablename FROM pg_tables WHERE schemaname IN ('silver', 'gold') AND tablename NOT IN ('pending_patients', 'changed_patients')");
         var contents = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var table in tables.Select(t => (string)t[0]!))
         {

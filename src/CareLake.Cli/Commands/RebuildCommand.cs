@@ -55,6 +55,7 @@ public static class RebuildCommand
             AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
                 $"[bold]{rebuild.Retyped:N0} bronze rows typed again in {clock.Elapsed.TotalSeconds:0.0} s[/]: {s.SilverInserted:N0} silver rows, " +
                 $"{s.Duplicates:N0} duplicates, {s.QuarantinedTotal:N0} quarantined, {s.Unsupported:N0} kept in bronze only"));
+            AnsiConsole.Write(RunCommand.Summary(rebuild.GoldRuns));
             return 0;
         });
         return command;

@@ -26,6 +26,9 @@ public sealed class WarehouseRebuild(PipelineContext pipeline, int batchMaxMessa
     /// <summary>Bronze rows typed again so far.</summary>
     public long Retyped => Interlocked.Read(ref _retyped);
 
+    /// <summary>The gold models' runs (once gold was built).</summary>
+    public IReadOnlyList<GoldModelRun> GoldRuns { get; private set; } = [];
+
     /// <summary>What the rebuild is doing now.</summary>
     public string Phase { get; private set; } = "starting";
 
@@ -53,8 +56,13 @@ public sealed class WarehouseRebuild(PipelineContext pipeline, int batchMaxMessa
             after = ids[^1];
         }
 
-        Phase = "computing gold";
-        await PatientRiskSnapshotModel.RebuildAsync(pipeline.DataSource, pipeline.Time.GetUtcNow(), cancellationToken);
+        Phase = "building gold";
+        GoldRuns = await GoldModels.RunAsync(pipeline.DataSource, new GoldRunOptions { FullRefresh = true }, null, cancellationToken);
+        if (GoldRuns.FirstOrDefault(r => r.Status == GoldRunStatus.Error) is { } failed)
+        {
+            throw new InvalidOperationException($"Silver was rebuilt, but the gold model {failed.Model} failed: {failed.Error}. Fix it, then run `carelake run gold --full-refresh`.");
+        }
+
         Phase = "done";
     }
 
