@@ -47,14 +47,14 @@ CREATE TABLE gold.seed_planned_codes (
     description         text NOT NULL
 );
 
--- Settings the readmission rule reads: one row, edited with SQL (e.g. UPDATE gold.readmission_settings SET
+-- Settings the readmission rule reads: one row, edited with SQL (e.g. UPDATE ops.readmission_settings SET
 -- data_cut_off = '2026-06-30'), then a gold run.
-CREATE TABLE gold.readmission_settings (
+CREATE TABLE ops.readmission_settings (
     id                  boolean PRIMARY KEY DEFAULT true CHECK (id),
     data_cut_off        date,                       -- the data's end for the 30-day follow-up rule; null = the latest admission or discharge in silver
     time_zone           text NOT NULL DEFAULT 'UTC' -- the zone whose calendar dates LOS days and readmission days count in
 );
-INSERT INTO gold.readmission_settings DEFAULT VALUES;
+INSERT INTO ops.readmission_settings DEFAULT VALUES;
 
 -- One row per encounter (not cancelled) of silver.encounters.
 CREATE TABLE gold.fact_encounter (

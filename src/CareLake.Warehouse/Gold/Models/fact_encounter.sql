@@ -1,6 +1,6 @@
 -- One row per encounter: length of stay, diagnoses, Charlson and LACE, and the 30-day readmission rule of
 -- clinical.md §5.3 (transfer-linked episodes, index eligibility, unplanned readmission 1-30 days after discharge).
--- depends_on: silver.encounters, silver.diagnoses, silver.procedures, silver.patients, gold.dim_patient, gold.seed_charlson_icd10, gold.seed_snomed_icd10cm, gold.seed_condition_groups, gold.seed_planned_codes, gold.readmission_settings
+-- depends_on: silver.encounters, silver.diagnoses, silver.procedures, silver.patients, gold.dim_patient, gold.seed_charlson_icd10, gold.seed_snomed_icd10cm, gold.seed_condition_groups, gold.seed_planned_codes, ops.readmission_settings
 -- materialized: per_patient
 
 -- The data's end moves as data arrives (or the configured cut-off changes): recompute the patients whose stays it
@@ -9,7 +9,7 @@ WITH settings AS (
     SELECT s.time_zone,
            coalesce(s.data_cut_off, (SELECT (max(greatest(e.admitted_at, e.discharged_at)) AT TIME ZONE s.time_zone)::date
                                      FROM silver.encounters e WHERE e.status <> 'cancelled')) AS data_end
-    FROM gold.readmission_settings s
+    FROM ops.readmission_settings s
 )
 INSERT INTO model_patients (source, patient_id)
 SELECT DISTINCT f.source, f.patient_id
@@ -28,7 +28,7 @@ WITH settings AS (
     SELECT s.time_zone,
            coalesce(s.data_cut_off, (SELECT (max(greatest(e.admitted_at, e.discharged_at)) AT TIME ZONE s.time_zone)::date
                                      FROM silver.encounters e WHERE e.status <> 'cancelled')) AS data_end
-    FROM gold.readmission_settings s
+    FROM ops.readmission_settings s
 ),
 enc AS (
     SELECT e.source, e.encounter_id, e.patient_id, coalesce(e.class, 'unknown') AS encounter_class, e.status,
