@@ -161,8 +161,8 @@ base AS (
            (lower(trim(coalesce(e.admit_source, ''))) IN ('emergency', 'emd', 'ed', 'er', '7', 'emergency_room')
                OR coalesce(ed.led_to_admission, false)) AS emergent,
            CASE WHEN e.encounter_class = 'inpatient' THEN coalesce(ed.visits, 0) - CASE WHEN ed.led_to_admission THEN 1 ELSE 0 END END AS ed_visits_6m,
-           (e.disposition = 'expired'
-               OR (e.disposition IS NULL AND p.death_date BETWEEN e.admit_date AND coalesce(e.discharge_date, e.admit_date))) AS died_during_stay,
+           coalesce(e.disposition = 'expired'
+               OR (e.disposition IS NULL AND p.death_date BETWEEN e.admit_date AND coalesce(e.discharge_date, e.admit_date)), false) AS died_during_stay,
            ex.principal_code, ex.principal_system, ex.principal_received, coalesce(ex.secondary, '{}') AS secondary,
            coalesce(cg.condition_group, 'other') AS condition_group,
            (cp.icd IS NOT NULL OR pp.encounter_id IS NOT NULL) AS planned,

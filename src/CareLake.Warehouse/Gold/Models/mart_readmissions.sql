@@ -27,4 +27,5 @@ SELECT CASE WHEN grouping(s.month) = 1 THEN 'all' WHEN grouping(s.condition_grou
        count(*) FILTER (WHERE s.readmitted_30d),
        (count(*) FILTER (WHERE s.readmitted_30d))::double precision / count(*)
 FROM index_stays s
-GROUP BY GROUPING SETS ((s.month, s.condition_group, s.age_band, s.sex, s.race), (s.month), ());
+GROUP BY GROUPING SETS ((s.month, s.condition_group, s.age_band, s.sex, s.race), (s.month), ())
+HAVING count(*) > 0;
