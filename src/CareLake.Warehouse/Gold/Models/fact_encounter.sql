@@ -3,9 +3,12 @@
 -- depends_on: silver.encounters, silver.diagnoses, silver.procedures, silver.patients, gold.dim_patient, gold.seed_charlson_icd10, gold.seed_snomed_icd10cm, gold.seed_condition_groups, gold.seed_planned_codes, ops.readmission_settings
 -- materialized: per_patient
 
+-- One large statement over small per-patient sets: compiling it (JIT) costs seconds and saves nothing.
+SET LOCAL jit = off;
+
 -- The data's end moves as data arrives (or the configured cut-off changes): recompute the patients whose stays it
 -- moves across the 30-day follow-up line, in either direction.
-WITH settings AS (
+WITH settings AS MATERIALIZED (
     SELECT s.time_zone,
            coalesce(s.data_cut_off, (SELECT (max(greatest(e.admitted_at, e.discharged_at)) AT TIME ZONE s.time_zone)::date
                                      FROM silver.encounters e WHERE e.status <> 'cancelled')) AS data_end
@@ -20,11 +23,13 @@ WHERE (f.index_eligible OR f.exclusion_reason = 'incomplete_follow_up')
     OR (f.index_eligible AND (s.data_end IS NULL OR f.discharge_date + 30 > s.data_end)))
 ON CONFLICT DO NOTHING;
 
+ANALYZE model_patients;
+
 DELETE FROM gold.fact_encounter f
 USING model_patients m
 WHERE f.source = m.source AND f.patient_id = m.patient_id;
 
-WITH settings AS (
+WITH settings AS MATERIALIZED (
     SELECT s.time_zone,
            coalesce(s.data_cut_off, (SELECT (max(greatest(e.admitted_at, e.discharged_at)) AT TIME ZONE s.time_zone)::date
                                      FROM silver.encounters e WHERE e.status <> 'cancelled')) AS data_end
@@ -96,16 +101,21 @@ encounter_condition AS (
     JOIN dx_condition c ON c.source = e.source AND c.patient_id = e.patient_id
         AND (c.encounter_id = e.encounter_id OR c.dx_at <= e.admitted_at)
 ),
-charlson AS (
-    SELECT ec.source, ec.encounter_id,
-           array_agg(ec.condition ORDER BY ec.condition) AS conditions,
-           sum(g.weight_1987)::integer AS charlson_index
+present AS (
+    SELECT ec.source, ec.encounter_id, array_agg(ec.condition) AS conditions
     FROM encounter_condition ec
-    JOIN charlson_groups g ON g.condition = ec.condition
-    WHERE g.dropped_when IS NULL
-       OR NOT EXISTS (SELECT 1 FROM encounter_condition severe
-                      WHERE severe.source = ec.source AND severe.encounter_id = ec.encounter_id AND severe.condition = g.dropped_when)
     GROUP BY ec.source, ec.encounter_id
+),
+-- Quan's hierarchy: a milder group is not counted when its severe form is present.
+charlson AS (
+    SELECT p.source, p.encounter_id,
+           array_agg(g.condition ORDER BY g.condition) AS conditions,
+           sum(g.weight_1987)::integer AS charlson_index
+    FROM present p
+    CROSS JOIN LATERAL unnest(p.conditions) AS c(condition)
+    JOIN charlson_groups g ON g.condition = c.condition
+    WHERE g.dropped_when IS NULL OR NOT (g.dropped_when = ANY (p.conditions))
+    GROUP BY p.source, p.encounter_id
 ),
 -- The principal diagnosis: rank 1 (else the lowest rank), then codes with an ICD-10-CM reading, then the first recorded.
 ranked_dx AS (
