@@ -3,6 +3,8 @@
 -- depends_on: silver.diagnoses, gold.seed_snomed_icd10cm, gold.seed_icd10cm_chapters, gold.seed_charlson_icd10, gold.seed_condition_groups, gold.seed_planned_codes
 -- materialized: table
 
+SET LOCAL jit = off;
+
 DELETE FROM gold.dim_diagnosis;
 
 WITH received AS (

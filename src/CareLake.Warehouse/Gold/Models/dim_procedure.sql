@@ -2,6 +2,8 @@
 -- depends_on: silver.procedures, gold.seed_planned_codes
 -- materialized: table
 
+SET LOCAL jit = off;
+
 DELETE FROM gold.dim_procedure;
 
 WITH received AS (

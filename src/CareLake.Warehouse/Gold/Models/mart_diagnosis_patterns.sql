@@ -3,6 +3,8 @@
 -- depends_on: gold.fact_encounter, gold.dim_diagnosis, gold.dim_procedure, gold.seed_snomed_icd10cm, silver.procedures
 -- materialized: table
 
+SET LOCAL jit = off;
+
 DELETE FROM gold.mart_diagnosis_patterns;
 
 WITH stays AS (

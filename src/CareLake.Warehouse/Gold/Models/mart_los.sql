@@ -3,6 +3,8 @@
 -- depends_on: gold.fact_encounter, gold.seed_icd10cm_chapters
 -- materialized: table
 
+SET LOCAL jit = off;
+
 DELETE FROM gold.mart_los;
 
 WITH stays AS (

@@ -3,6 +3,8 @@
 -- depends_on: gold.fact_encounter, gold.dim_patient
 -- materialized: table
 
+SET LOCAL jit = off;
+
 DELETE FROM gold.mart_readmissions;
 
 WITH index_stays AS (
