@@ -1,0 +1,82 @@
+-- Census per calendar day and unit: encounters in house at midnight and during the day, admissions, discharges and
+-- transfers, from the stays of silver.encounter_locations of encounters that were not cancelled.
+-- depends_on: silver.encounter_locations, silver.encounters
+-- materialized: table
+--
+-- Convention. A stay covers [started_at, ended_at); a stay not yet ended covers up to the data's end (the latest
+-- stay start or end in silver). Days are calendar days in the session's TimeZone. "At midnight" is the midnight that
+-- ends the day (24:00, the usual hospital midnight census): a patient moved exactly at midnight counts once, on the
+-- unit they moved to, and a stay that begins and ends within one day counts during the day but not at midnight.
+-- Encounters are counted (a patient with two open encounters counts twice). Admissions are counted on the unit of
+-- an encounter's first stay, discharges on the unit of the last stay of an encounter whose status is discharged.
+-- Every unit that has a stay gets a row for every day from the first stay's day to the data's end.
+DELETE FROM gold.mart_census_daily;
+
+WITH stays AS (
+    SELECT l.source, l.encounter_id, l.unit, l.started_at, l.ended_at, e.status,
+           l.sequence = min(l.sequence) OVER w AS first_stay,
+           l.sequence = max(l.sequence) OVER w AS last_stay
+      FROM silver.encounter_locations l
+      JOIN silver.encounters e ON e.source = l.source AND e.encounter_id = l.encounter_id
+     WHERE e.status IN ('in_house', 'discharged')
+    WINDOW w AS (PARTITION BY l.source, l.encounter_id)
+),
+data_end AS (
+    SELECT max(greatest(started_at, ended_at)) AS at FROM stays
+),
+bounded AS (
+    SELECT s.*, coalesce(s.ended_at, greatest(d.at, s.started_at)) AS until
+      FROM stays s CROSS JOIN data_end d
+),
+days AS (
+    SELECT g::date AS day
+      FROM generate_series((SELECT min(started_at)::date FROM stays), (SELECT at::date FROM data_end), interval '1 day') AS g
+),
+units AS (
+    SELECT DISTINCT unit FROM stays
+),
+during AS (
+    -- Each stay on each day it touches: it overlaps [day 00:00, next day 00:00), or it has no length and lies in it.
+    SELECT b.unit, g::date AS day, b.source, b.encounter_id,
+           b.started_at <= (g::date + 1)::timestamptz AND (b.ended_at IS NULL OR b.ended_at > (g::date + 1)::timestamptz) AS at_midnight
+      FROM bounded b
+     CROSS JOIN LATERAL generate_series(b.started_at::date, b.until::date, interval '1 day') AS g
+     WHERE b.ended_at IS NULL OR b.ended_at > g::date::timestamptz OR b.ended_at = b.started_at
+),
+counts AS (
+    SELECT unit, day,
+           count(DISTINCT (source, encounter_id)) FILTER (WHERE at_midnight) AS in_house_midnight,
+           count(DISTINCT (source, encounter_id)) AS in_house_during_day
+      FROM during
+     GROUP BY unit, day
+),
+events AS (
+    SELECT unit, started_at::date AS day,
+           count(*) FILTER (WHERE first_stay) AS admissions,
+           0::bigint AS discharges,
+           count(*) FILTER (WHERE NOT first_stay) AS transfers_in,
+           0::bigint AS transfers_out
+      FROM stays
+     GROUP BY unit, started_at::date
+    UNION ALL
+    SELECT unit, ended_at::date,
+           0, count(*) FILTER (WHERE last_stay AND status = 'discharged'), 0, count(*) FILTER (WHERE NOT last_stay)
+      FROM stays
+     WHERE ended_at IS NOT NULL
+     GROUP BY unit, ended_at::date
+),
+event_totals AS (
+    SELECT unit, day, sum(admissions) AS admissions, sum(discharges) AS discharges,
+           sum(transfers_in) AS transfers_in, sum(transfers_out) AS transfers_out
+      FROM events
+     GROUP BY unit, day
+)
+INSERT INTO gold.mart_census_daily (census_date, unit, in_house_midnight, in_house_during_day, admissions, discharges, transfers_in, transfers_out)
+SELECT d.day, u.unit,
+       coalesce(c.in_house_midnight, 0), coalesce(c.in_house_during_day, 0),
+       coalesce(e.admissions, 0), coalesce(e.discharges, 0), coalesce(e.transfers_in, 0), coalesce(e.transfers_out, 0)
+  FROM days d
+ CROSS JOIN units u
+  LEFT JOIN counts c ON c.unit = u.unit AND c.day = d.day
+  LEFT JOIN event_totals e ON e.unit = u.unit AND e.day = d.day
+ ORDER BY d.day, u.unit;
