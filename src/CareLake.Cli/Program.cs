@@ -13,6 +13,7 @@ var root = new RootCommand("CareLake: a healthcare data pipeline from clinical s
     ScoreCommand.Create(),
     GenerateCommand.Create(),
     GoldCommand.Create(),
+    RunCommand.Create(),
     DbCommand.Create(),
     KafkaMockCommand.Create(),
 };

@@ -21,9 +21,12 @@ public sealed class SqlResources(Assembly assembly)
         return reader.ReadToEnd();
     });
 
-    public IEnumerable<string> Names(string folder) =>
+    public IEnumerable<string> Names(string folder) => Names(folder, ".sql");
+
+    /// <summary>The embedded files in <paramref name="folder"/> whose names end in <paramref name="extension"/>, in ordinal order.</summary>
+    public IEnumerable<string> Names(string folder, string extension) =>
         assembly.GetManifestResourceNames()
             .Select(n => n.Replace('\\', '/'))
-            .Where(n => n.StartsWith(folder + "/", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+            .Where(n => n.StartsWith(folder + "/", StringComparison.Ordinal) && n.EndsWith(extension, StringComparison.Ordinal))
             .Order(StringComparer.Ordinal);
 }

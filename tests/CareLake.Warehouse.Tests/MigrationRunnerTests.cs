@@ -15,9 +15,9 @@ public class MigrationRunnerTests
 
         Assert.Empty(await MigrationRunner.ApplyAsync(dataSource)); // TestDatabase already migrated it
         var tables = await Sql.RowsAsync(connectionString,
-            "SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_schema IN ('ingest','bronze','silver','gold') ORDER BY 1");
+            "SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_schema IN ('ingest','bronze','silver','gold','ops') ORDER BY 1");
         Assert.Equal(
-            ["bronze.file_records", "bronze.raw_events", "gold.patient_risk_snapshot", "gold.pending_patients", "ingest.files", "ingest.idempotency_keys", "ingest.source_positions",
+            ["bronze.file_records", "bronze.raw_events", "gold.changed_patients", "gold.patient_risk_snapshot", "gold.pending_patients", "ingest.files", "ingest.idempotency_keys", "ingest.source_positions", "ops.model_runs",
              "silver.adt_events", "silver.clinical_alerts", "silver.diagnoses", "silver.duplicate_events", "silver.ehr_access", "silver.encounter_locations",
              "silver.encounters", "silver.lab_results", "silver.patient_records", "silver.patient_versions", "silver.patients", "silver.procedures",
              "silver.quarantine", "silver.unsupported_records", "silver.vital_signs"],
@@ -30,7 +30,7 @@ public class MigrationRunnerTests
         var connectionString = await TestDatabase.CreateAsync(nameof(Concurrent_starts_migrate_once));
         await using (var reset = NpgsqlDataSource.Create(connectionString))
         {
-            await using var drop = reset.CreateCommand("DROP SCHEMA bronze, silver, gold, ingest, carelake CASCADE");
+            await using var drop = reset.CreateCommand("DROP SCHEMA bronze, silver, gold, ingest, ops, carelake CASCADE");
             await drop.ExecuteNonQueryAsync();
         }
 

@@ -18,7 +18,8 @@ public sealed record PreparedBatch(
 /// <summary>
 /// Commits one micro-batch in one PostgreSQL transaction: advance the source positions (compare-and-set,
 /// first, so its row locks fence off other workers), land the messages in bronze (binary COPY), write
-/// silver (rows, alerts, duplicates, quarantine) and queue the patients touched for the gold refresher.
+/// silver (rows, alerts, duplicates, quarantine), queue the patients touched for the gold refresher and record them
+/// for the incremental gold models.
 /// Either all of it commits, or none of it and the batch is read again.
 /// </summary>
 public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISilverStage> stages, TimeProvider time, string workerId, Action<string>? log = null) : IAsyncDisposable
@@ -104,12 +105,14 @@ public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISil
         await SourcePositions.AdvanceAsync(connection, batch.Source, batch.Advances, workerId, cancellationToken);
         var ids = await BronzeWriter.WriteAsync(connection, batch.Messages, cancellationToken);
         var patients = new HashSet<PatientKey>();
+        var changed = new HashSet<PatientKey>();
         foreach (var silver in batch.Silver)
         {
             if (!safeMode)
             {
                 outcome.Add(await silver.WriteAsync(connection, ids, now, cancellationToken));
                 patients.UnionWith(silver.Patients);
+                changed.UnionWith(silver.ChangedPatients);
                 continue;
             }
 
@@ -120,6 +123,7 @@ public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISil
                 {
                     outcome.Add(await one.WriteAsync(connection, ids, now, cancellationToken));
                     patients.UnionWith(one.Patients);
+                    changed.UnionWith(one.ChangedPatients);
                 }
                 catch (Exception e) when (IsRecordError(e))
                 {
@@ -130,6 +134,7 @@ public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISil
         }
 
         await PatientRiskSnapshotModel.QueueAsync(connection, patients, cancellationToken);
+        await ChangedPatients.RecordAsync(connection, changed, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         outcome.BronzeIds = ids;
         return outcome;

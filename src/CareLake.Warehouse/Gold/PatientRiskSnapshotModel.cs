@@ -72,14 +72,34 @@ public static class PatientRiskSnapshotModel
         return claimed;
     }
 
-    /// <summary>Recomputes the given patients' rows from silver.</summary>
+    /// <summary>
+    /// Recomputes the given patients' rows from silver with the gold model (Gold/Models/patient_risk_snapshot.sql),
+    /// inside the caller's transaction. <paramref name="now"/> is not used: rows are stamped with the transaction's time.
+    /// </summary>
     public static async Task RefreshAsync(NpgsqlConnection connection, IReadOnlyCollection<PatientKey> patients, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(patients);
+        _ = now;
         if (patients.Count == 0) return;
-        await using var command = new NpgsqlCommand(SqlResources.Warehouse.Load("Gold/patient_risk_snapshot.sql"), connection);
-        AddKeys(command, patients);
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+        await using (var fill = new NpgsqlCommand("""
+            CREATE TEMP TABLE model_patients (
+                source      text COLLATE "C" NOT NULL,
+                patient_id  text COLLATE "C" NOT NULL,
+                PRIMARY KEY (source, patient_id)
+            ) ON COMMIT DROP
+            """, connection))
+        {
+            await fill.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var insert = new NpgsqlCommand("INSERT INTO model_patients (source, patient_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING", connection))
+        {
+            AddKeys(insert, patients);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // Dropped at once, so several refreshes can share one transaction.
+        await using var command = new NpgsqlCommand(SqlResources.Warehouse.Load("Gold/Models/patient_risk_snapshot.sql") + ";\nDROP TABLE model_patients", connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -101,6 +101,9 @@ internal sealed class RecordBatch(string stream) : ISilverBatch
 
     public IReadOnlyCollection<PatientKey> Patients => _vitals.Select(v => new PatientKey(v.Source, v.Vitals.PatientId)).ToHashSet();
 
+    public IReadOnlyCollection<PatientKey> ChangedPatients =>
+        _records.Where(r => r.Record.PatientId is not null).Select(r => new PatientKey(r.Record.Source, r.Record.PatientId!)).ToHashSet();
+
     public int Count => _records.Select(r => r.Index).Distinct().Count() + Quarantine.Count + Duplicates.Count + Unsupported.Count;
 
     public void Add(int index, IEnumerable<ClinicalRecord> records)

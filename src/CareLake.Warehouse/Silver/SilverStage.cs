@@ -122,8 +122,14 @@ public interface ISilverStage
 /// <summary>A prepared silver batch, written inside the batch transaction once bronze ids are known.</summary>
 public interface ISilverBatch
 {
-    /// <summary>The patients whose gold rows this batch changes.</summary>
+    /// <summary>The patients whose NEWS2 risk snapshot this batch changes (their vital signs).</summary>
     IReadOnlyCollection<PatientKey> Patients { get; }
+
+    /// <summary>
+    /// Every patient whose silver rows this batch may change, of any entity (recorded in gold.changed_patients for the
+    /// incremental gold models). A superset is harmless: those patients are recomputed to the same rows.
+    /// </summary>
+    IReadOnlyCollection<PatientKey> ChangedPatients => Patients;
 
     int Count { get; }
 

@@ -1,12 +1,19 @@
--- gold.patient_risk_snapshot for the patients ($1 sources, $2 ids), recomputed from silver. The 24-hour window ends
--- at each patient's latest measurement (event time), so the result depends on silver alone: running
--- it for every patient rebuilds the table identically, and late or out-of-order sets land correctly.
+-- Per patient, the latest NEWS2 picture: the latest set, the latest complete set's score and band, and the 24 hours
+-- before the latest measurement (event time, so the table is a pure function of silver and rebuilds identically).
+-- depends_on: silver.vital_signs, silver.clinical_alerts
+-- materialized: per_patient
+-- Also kept current between runs by the stream's refresher (PatientRiskSnapshotModel), which runs this file for the
+-- patients it claims; the upsert lets both write the same patient concurrently.
+DELETE FROM gold.patient_risk_snapshot g
+ USING model_patients m
+ WHERE g.source = m.source AND g.patient_id = m.patient_id;
+
 INSERT INTO gold.patient_risk_snapshot AS g (
     source, patient_id, encounter_id, latest_event_id, latest_measured_at, latest_news2_score, latest_news2_band,
     last_complete_set_at, max_news2_24h, alerts_24h, sets_24h, updated_at)
 SELECT p.source, p.patient_id, latest.encounter_id, latest.event_id, latest.measured_at, complete.news2_score,
-       complete.news2_band, complete.measured_at, win.max_news2, alerts.n, win.sets, $3
-  FROM unnest($1::text[], $2::text[]) AS p(source, patient_id)
+       complete.news2_band, complete.measured_at, win.max_news2, alerts.n, win.sets, now()
+  FROM model_patients AS p
  CROSS JOIN LATERAL (
         SELECT v.event_id, v.encounter_id, v.measured_at
           FROM silver.vital_signs v
