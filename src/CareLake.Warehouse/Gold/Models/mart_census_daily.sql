@@ -36,17 +36,24 @@ units AS (
     SELECT DISTINCT unit FROM stays
 ),
 during AS (
-    -- Each stay on each day it touches: it overlaps [day 00:00, next day 00:00), or it has no length and lies in it.
-    SELECT b.unit, g::date AS day, b.source, b.encounter_id,
-           b.started_at <= (g::date + 1)::timestamptz AND (b.ended_at IS NULL OR b.ended_at > (g::date + 1)::timestamptz) AS at_midnight
-      FROM bounded b
-     CROSS JOIN LATERAL generate_series(b.started_at::date, b.until::date, interval '1 day') AS g
-     WHERE b.ended_at IS NULL OR b.ended_at > g::date::timestamptz OR b.ended_at = b.started_at
+    -- Each stay on each day it touches, from the day before it began (a stay beginning at 00:00 is in house at the
+    -- midnight ending the previous day): in_day when it overlaps [day 00:00, next day 00:00) or has no length and
+    -- lies in it; at_midnight when it covers the next day's 00:00.
+    SELECT unit, day, source, encounter_id, in_day, at_midnight
+      FROM (
+        SELECT b.unit, g::date AS day, b.source, b.encounter_id,
+               b.started_at < (g::date + 1)::timestamptz
+                   AND (b.ended_at IS NULL OR b.ended_at > g::date::timestamptz OR (b.ended_at = b.started_at AND b.started_at >= g::date::timestamptz)) AS in_day,
+               b.started_at <= (g::date + 1)::timestamptz AND (b.ended_at IS NULL OR b.ended_at > (g::date + 1)::timestamptz) AS at_midnight
+          FROM bounded b
+         CROSS JOIN LATERAL generate_series((b.started_at - interval '1 microsecond')::date, b.until::date, interval '1 day') AS g
+      ) d
+     WHERE in_day OR at_midnight
 ),
 counts AS (
     SELECT unit, day,
            count(DISTINCT (source, encounter_id)) FILTER (WHERE at_midnight) AS in_house_midnight,
-           count(DISTINCT (source, encounter_id)) AS in_house_during_day
+           count(DISTINCT (source, encounter_id)) FILTER (WHERE in_day) AS in_house_during_day
       FROM during
      GROUP BY unit, day
 ),

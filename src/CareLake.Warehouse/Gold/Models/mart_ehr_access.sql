@@ -25,17 +25,20 @@ WITH stays AS (
       JOIN silver.encounters e ON e.source = l.source AND e.encounter_id = l.encounter_id
      WHERE e.status IN ('in_house', 'discharged')
 ),
+located AS (
+    SELECT DISTINCT ON (a.event_id) a.event_id, s.unit
+      FROM silver.ehr_access a
+      JOIN stays s ON s.source = a.source AND s.patient_id = a.patient_id
+                  AND s.started_at <= a.occurred_at AND (s.ended_at IS NULL OR s.ended_at > a.occurred_at)
+     ORDER BY a.event_id, s.started_at DESC, s.unit
+),
 accesses AS (
     SELECT a.event_id, a.source, a.patient_id, a.user_id, a.user_role, a.action, a.outcome, a.occurred_at,
            a.occurred_at::date AS access_date,
            (extract(hour FROM a.occurred_at) < 7 OR extract(hour FROM a.occurred_at) >= 19) AS after_hours,
-           (SELECT s.unit
-              FROM stays s
-             WHERE s.source = a.source AND s.patient_id = a.patient_id
-               AND s.started_at <= a.occurred_at AND (s.ended_at IS NULL OR s.ended_at > a.occurred_at)
-             ORDER BY s.started_at DESC, s.unit
-             LIMIT 1) AS unit
+           l.unit
       FROM silver.ehr_access a
+      LEFT JOIN located l ON l.event_id = a.event_id
      WHERE a.patient_id IS NOT NULL
 ),
 home AS (
