@@ -14,6 +14,7 @@ var root = new RootCommand("CareLake: a healthcare data pipeline from clinical s
     GenerateCommand.Create(),
     GoldCommand.Create(),
     RunCommand.Create(),
+    ExportCommand.Create(),
     DbCommand.Create(),
     KafkaMockCommand.Create(),
 };
