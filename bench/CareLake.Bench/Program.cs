@@ -11,6 +11,7 @@ var root = new RootCommand("CareLake benchmarks: each scenario prints its figure
     CareLake.Bench.Scenarios.ImportBenchmark.Create(),
     CareLake.Bench.Scenarios.MllpBenchmark.Create(),
     CareLake.Bench.Scenarios.HttpIngestBenchmark.Create(),
+    CareLake.Bench.Scenarios.GoldBenchmark.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

@@ -19,6 +19,7 @@ public class DemoCommandTests
             Assert.Matches(@"[\d,]+ events ingested", output);
             Assert.Contains("patient_risk_snapshot", output, StringComparison.Ordinal);
             Assert.Contains("news2_red_score", output, StringComparison.Ordinal);
+            Assert.Contains("fact_vitals_hourly", output, StringComparison.Ordinal); // the gold models ran and are counted
             Assert.DoesNotContain('\u001b', output); // plain text into a pipe: no terminal escape codes
             var local = new LocalPostgres(dataDirectory);
             Assert.False(await local.IsRunningAsync()); // stopped on exit
@@ -33,6 +34,9 @@ public class DemoCommandTests
                 "SELECT count(*) FROM silver.vital_signs v JOIN bronze.raw_events b ON b.id = v.bronze_id"));
             Assert.Equal(await Sql.ScalarAsync<long>(connectionString, "SELECT count(DISTINCT patient_id) FROM silver.vital_signs"),
                 await Sql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM gold.patient_risk_snapshot"));
+            Assert.Equal(await Sql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM silver.patient_versions"),
+                await Sql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM gold.dim_patient"));
+            Assert.Equal(0L, await Sql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM ops.model_runs WHERE status <> 'success'"));
 
             (exitCode, output) = await CliProcess.RunAsync(["demo", "--preset", "tiny", "--days", "20", "--keep"],
                 new Dictionary<string, string> { ["CARELAKE_DATA_DIR"] = dataDirectory }, timeout: TimeSpan.FromMinutes(5));

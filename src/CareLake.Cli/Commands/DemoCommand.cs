@@ -4,6 +4,7 @@ using System.Globalization;
 using CareLake.Generator;
 using CareLake.Orchestration.Sources;
 using CareLake.Orchestration.Streaming;
+using CareLake.Warehouse.Gold;
 using CareLake.Warehouse.Reports;
 using Spectre.Console;
 
@@ -98,20 +99,25 @@ public static class DemoCommand
             }
 
             var elapsed = clock.Elapsed;
+            clock.Restart();
+            var goldRuns = await RunCommand.RunGoldAsync(warehouse.DataSource, new GoldRunOptions(), context.Stopping);
+            var goldElapsed = clock.Elapsed;
+            var goldRows = await GoldModels.CountRowsAsync(warehouse.DataSource, goldRuns.Select(r => r.Model), context.Stopping);
             var summary = await LayerSummary.ReadAsync(warehouse.DataSource, context.Stopping);
-            Print(summary, worker.Statistics, simulator.Summary, elapsed);
+            Print(summary, worker.Statistics, simulator.Summary, elapsed, goldRuns, goldRows, goldElapsed);
             if (warehouse.Local is not null)
             {
                 Console.WriteLine();
                 Console.WriteLine($"Explore it: ./carelake db psql --database {DemoDatabase}   (e.g. SELECT * FROM gold.patient_risk_snapshot ORDER BY max_news2_24h DESC LIMIT 10;)");
             }
 
-            return 0;
+            return goldRuns.All(r => r.Status == GoldRunStatus.Success) ? 0 : CommandRunner.Failed;
         });
         return command;
     }
 
-    private static void Print(LayerSummary summary, StreamStatistics run, GenerationSummary hospital, TimeSpan elapsed)
+    private static void Print(LayerSummary summary, StreamStatistics run, GenerationSummary hospital, TimeSpan elapsed,
+        IReadOnlyList<GoldModelRun> goldRuns, IReadOnlyDictionary<string, long> goldRows, TimeSpan goldElapsed)
     {
         var rate = elapsed.TotalSeconds > 0 ? run.Messages / elapsed.TotalSeconds : 0;
         AnsiConsole.WriteLine();
@@ -121,8 +127,14 @@ public static class DemoCommand
         var layers = new Table().AddColumns("layer", "table", "rows");
         foreach (var (stream, rows) in summary.Section("bronze")) layers.AddRow("bronze", $"raw_events · {stream}", $"{rows:N0}");
         foreach (var (table, rows) in summary.Section("silver")) layers.AddRow("silver", table, $"{rows:N0}");
-        foreach (var (table, rows) in summary.Section("gold")) layers.AddRow("gold", table, $"{rows:N0}");
+        foreach (var gold in goldRuns)
+        {
+            var status = gold.Status == GoldRunStatus.Success ? "" : $" [red]({gold.Status.ToString().ToLowerInvariant()}: {Markup.Escape(gold.Error ?? "")})[/]";
+            layers.AddRow("gold", gold.Model + status, goldRows.TryGetValue(gold.Model, out var rows) ? $"{rows:N0}" : "");
+        }
+
         AnsiConsole.Write(layers);
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"gold: {goldRuns.Count} models built in {goldElapsed.TotalSeconds:0.0} s"));
 
         AnsiConsole.Write(SectionTable(summary, "encounter_status", "encounters (status · class)", "encounters"));
         AnsiConsole.Write(SectionTable(summary, "news2_band", "NEWS2 band (silver vital-sign sets)", "sets"));

@@ -191,6 +191,22 @@ public static class GoldModels
         }
     }
 
+    /// <summary>How many rows each model's table holds now.</summary>
+    public static async Task<IReadOnlyDictionary<string, long>> CountRowsAsync(NpgsqlDataSource dataSource, IEnumerable<string> models, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(models);
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        foreach (var model in models)
+        {
+            var table = All.FirstOrDefault(m => m.Name == model)?.Table ?? throw new WarehouseException($"No gold model is called '{model}'.");
+            counts[model] = await ScalarAsync<long>(connection, $"SELECT count(*) FROM {table}", cancellationToken);
+        }
+
+        return counts;
+    }
+
     private static string Describe(PostgresException e) =>
         $"{e.SqlState}: {e.MessageText}" + (e.Detail is { Length: > 0 } d ? $" ({d})" : "") + (e.Where is { Length: > 0 } w ? $" [{w.Split('\n')[0]}]" : "");
 
