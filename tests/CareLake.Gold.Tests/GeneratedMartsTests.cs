@@ -220,7 +220,10 @@ public class GeneratedMartsTests(GeneratedMartsTests.Fixture fixture) : IClassFi
     }
 }
 
-/// <summary>A test database whose calendar days are the generated facility's (UTC−05:00, no daylight saving).</summary>
+/// <summary>
+/// A test database whose facility days are the generated facility's (UTC−05:00, no daylight saving), with a session
+/// time zone far from it, so a mart that used the session's zone instead would fail.
+/// </summary>
 internal static class MartDatabase
 {
     public static async Task<string> CreateAsync(string name)
@@ -229,7 +232,7 @@ internal static class MartDatabase
         var database = new NpgsqlConnectionStringBuilder(cs).Database!;
         await using var connection = new NpgsqlConnection(cs);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"ALTER DATABASE \"{database}\" SET timezone = 'Etc/GMT+5'", connection);
+        await using var command = new NpgsqlCommand($"ALTER DATABASE \"{database}\" SET carelake.facility_time_zone = 'Etc/GMT+5'; ALTER DATABASE \"{database}\" SET timezone = 'Asia/Tokyo'", connection);
         await command.ExecuteNonQueryAsync();
         NpgsqlConnection.ClearAllPools();
         return cs;

@@ -1,10 +1,27 @@
 -- Gold marts: census, demographics, alert analytics, EHR access monitoring and data completeness. Each is rebuilt
--- whole by its model (src/CareLake.Warehouse/Gold/Models/<table>.sql). Calendar days are days in the database's
--- TimeZone setting (set it to the facility's zone). Column meanings: docs/gold.md, section "Marts".
+-- whole by its model (src/CareLake.Warehouse/Gold/Models/<table>.sql). Calendar days and hours of day in the marts are
+-- the facility's: the time zone named by the setting carelake.facility_time_zone (e.g. ALTER DATABASE carelake SET
+-- carelake.facility_time_zone = 'America/New_York'), UTC when it is not set, never the session's TimeZone, so a rebuild
+-- gives the same rows whoever runs it. Column meanings: docs/gold.md, section "Marts".
+
+-- The facility's time zone: the setting carelake.facility_time_zone, or 'UTC'.
+CREATE FUNCTION gold.facility_time_zone() RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN coalesce(nullif(current_setting('carelake.facility_time_zone', true), ''), 'UTC');
+
+-- The facility's wall-clock time of an instant.
+CREATE FUNCTION gold.facility_local(at timestamptz) RETURNS timestamp
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN at AT TIME ZONE gold.facility_time_zone();
+
+-- The instant a facility calendar day begins (its 00:00).
+CREATE FUNCTION gold.facility_midnight(day date) RETURNS timestamptz
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN day::timestamp AT TIME ZONE gold.facility_time_zone();
 
 -- Per day and unit: patients in house at midnight and during the day, admissions, discharges, transfers.
 CREATE TABLE gold.mart_census_daily (
-    census_date             date        NOT NULL,   -- calendar day
+    census_date             date        NOT NULL,   -- facility calendar day
     unit                    text        NOT NULL,   -- nursing unit of the stay (silver.encounter_locations.unit)
     in_house_midnight       integer     NOT NULL,   -- encounters on the unit at the midnight that ends the day
     in_house_during_day     integer     NOT NULL,   -- encounters on the unit at any moment of the day
@@ -17,7 +34,7 @@ CREATE TABLE gold.mart_census_daily (
 
 -- Patients (current demographic version) by age band, sex, race, ethnicity and state, with their encounters.
 CREATE TABLE gold.mart_demographics (
-    as_of_date              date        NOT NULL,   -- the day ages are computed at: the data's end (latest admission or discharge)
+    as_of_date              date        NOT NULL,   -- the day ages are computed at: the facility day of the data's end (latest admission or discharge)
     age_band                text,                   -- gold.age_band of the age at as_of_date (or at death); null without a birth date
     sex                     text,
     race                    text,
@@ -36,7 +53,7 @@ CREATE UNIQUE INDEX mart_demographics_key ON gold.mart_demographics (age_band, s
 
 -- Clinical alerts by day, kind, severity, NEWS2 band and unit.
 CREATE TABLE gold.mart_alerts_daily (
-    alert_date              date        NOT NULL,   -- calendar day of the measurement that raised the alert
+    alert_date              date        NOT NULL,   -- facility calendar day of the measurement that raised the alert
     kind                    text        NOT NULL,   -- 'news2_high' | 'news2_red_score'
     severity                text        NOT NULL,   -- 'critical' | 'high'
     news2_band              text,                   -- band of the set that raised the alert; null when incomplete
@@ -55,7 +72,7 @@ CREATE TABLE gold.mart_alerts_patients (
     alerts                  integer     NOT NULL,
     critical_alerts         integer     NOT NULL,
     high_alerts             integer     NOT NULL,
-    alert_days              integer     NOT NULL,   -- distinct calendar days with an alert
+    alert_days              integer     NOT NULL,   -- distinct facility calendar days with an alert
     encounters              integer     NOT NULL,   -- distinct encounters with an alert
     max_news2_score         smallint,
     first_alert_at          timestamptz NOT NULL,   -- measurement time of the first alert
@@ -98,7 +115,7 @@ CREATE TABLE gold.mart_alerts_vitals (
 
 -- EHR access per user, patient and day, with suspicious patterns flagged.
 CREATE TABLE gold.mart_ehr_access (
-    access_date                 date        NOT NULL,   -- calendar day
+    access_date                 date        NOT NULL,   -- facility calendar day
     user_id                     text        NOT NULL,
     source                      text COLLATE "C" NOT NULL,
     patient_id                  text COLLATE "C" NOT NULL,
@@ -111,7 +128,7 @@ CREATE TABLE gold.mart_ehr_access (
     exports                     integer     NOT NULL,
     break_glass_accesses        integer     NOT NULL,
     failed_accesses             integer     NOT NULL,   -- outcome 'failure'
-    after_hours_accesses        integer     NOT NULL,   -- before 07:00 or from 19:00
+    after_hours_accesses        integer     NOT NULL,   -- before 07:00 or from 19:00 facility time
     first_access_at             timestamptz NOT NULL,
     last_access_at              timestamptz NOT NULL,
     outside_home_unit           boolean     NOT NULL,   -- the user has a home unit and the patient was not on it at any access that day

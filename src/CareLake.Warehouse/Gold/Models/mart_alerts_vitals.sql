@@ -5,8 +5,8 @@
 --
 -- The unit is that of the alert encounter's stay covering the measurement ([started_at, ended_at)); when the
 -- measurement lies outside every stay of the encounter (taken just before the bed was assigned, or after
--- discharge), the nearest stay of the encounter; null when the encounter has no stay. Days are calendar days in
--- the session's TimeZone.
+-- discharge), the nearest stay of the encounter; null when the encounter has no stay. Days are the facility's
+-- calendar days (gold.facility_time_zone()).
 DELETE FROM gold.mart_alerts_vitals;
 
 INSERT INTO gold.mart_alerts_vitals (alert_id, event_id, source, patient_id, encounter_id, unit, kind, severity,
@@ -14,7 +14,7 @@ INSERT INTO gold.mart_alerts_vitals (alert_id, event_id, source, patient_id, enc
     on_supplemental_oxygen, systolic_bp, diastolic_bp, heart_rate, temperature_c, consciousness, rr_score, spo2_score,
     oxygen_score, sbp_score, hr_score, consciousness_score, temperature_score)
 SELECT a.alert_id, a.event_id, a.source, a.patient_id, a.encounter_id, stay.unit, a.kind, a.severity,
-       a.measured_at, a.measured_at::date, coalesce(v.news2_score, a.news2_score), v.news2_band,
+       a.measured_at, gold.facility_local(a.measured_at)::date, coalesce(v.news2_score, a.news2_score), v.news2_band,
        array_remove(ARRAY[
            CASE WHEN v.rr_score = 3 THEN 'respiratory_rate' END,
            CASE WHEN v.spo2_score = 3 THEN 'spo2' END,

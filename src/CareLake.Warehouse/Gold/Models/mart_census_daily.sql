@@ -4,7 +4,7 @@
 -- materialized: table
 --
 -- Convention. A stay covers [started_at, ended_at); a stay not yet ended covers up to the data's end (the latest
--- stay start or end in silver). Days are calendar days in the session's TimeZone. "At midnight" is the midnight that
+-- stay start or end in silver). Days are the facility's calendar days (gold.facility_time_zone()). "At midnight" is the midnight that
 -- ends the day (24:00, the usual hospital midnight census): a patient moved exactly at midnight counts once, on the
 -- unit they moved to, and a stay that begins and ends within one day counts during the day but not at midnight.
 -- Encounters are counted (a patient with two open encounters counts twice). Admissions are counted on the unit of
@@ -29,8 +29,9 @@ bounded AS (
       FROM stays s CROSS JOIN data_end d
 ),
 days AS (
-    SELECT g::date AS day
-      FROM generate_series((SELECT min(started_at)::date FROM stays), (SELECT at::date FROM data_end), interval '1 day') AS g
+    SELECT r.first + i AS day
+      FROM (SELECT min(gold.facility_local(started_at))::date AS first, (SELECT gold.facility_local(at)::date FROM data_end) AS last FROM stays) r
+     CROSS JOIN LATERAL generate_series(0, r.last - r.first) AS i
 ),
 units AS (
     SELECT DISTINCT unit FROM stays
@@ -41,12 +42,16 @@ during AS (
     -- lies in it; at_midnight when it covers the next day's 00:00.
     SELECT unit, day, source, encounter_id, in_day, at_midnight
       FROM (
-        SELECT b.unit, g::date AS day, b.source, b.encounter_id,
-               b.started_at < (g::date + 1)::timestamptz
-                   AND (b.ended_at IS NULL OR b.ended_at > g::date::timestamptz OR (b.ended_at = b.started_at AND b.started_at >= g::date::timestamptz)) AS in_day,
-               b.started_at <= (g::date + 1)::timestamptz AND (b.ended_at IS NULL OR b.ended_at > (g::date + 1)::timestamptz) AS at_midnight
+        SELECT b.unit, g.day, b.source, b.encounter_id,
+               b.started_at < g.next_midnight
+                   AND (b.ended_at IS NULL OR b.ended_at > g.midnight OR (b.ended_at = b.started_at AND b.started_at >= g.midnight)) AS in_day,
+               b.started_at <= g.next_midnight AND (b.ended_at IS NULL OR b.ended_at > g.next_midnight) AS at_midnight
           FROM bounded b
-         CROSS JOIN LATERAL generate_series((b.started_at - interval '1 microsecond')::date, b.until::date, interval '1 day') AS g
+         CROSS JOIN LATERAL (
+                SELECT d.day, gold.facility_midnight(d.day) AS midnight, gold.facility_midnight(d.day + 1) AS next_midnight
+                  FROM (SELECT gold.facility_local(b.started_at - interval '1 microsecond')::date + i AS day
+                          FROM generate_series(0, gold.facility_local(b.until)::date - gold.facility_local(b.started_at - interval '1 microsecond')::date) AS i) d
+              ) AS g
       ) d
      WHERE in_day OR at_midnight
 ),
@@ -58,19 +63,19 @@ counts AS (
      GROUP BY unit, day
 ),
 events AS (
-    SELECT unit, started_at::date AS day,
+    SELECT unit, gold.facility_local(started_at)::date AS day,
            count(*) FILTER (WHERE first_stay) AS admissions,
            0::bigint AS discharges,
            count(*) FILTER (WHERE NOT first_stay) AS transfers_in,
            0::bigint AS transfers_out
       FROM stays
-     GROUP BY unit, started_at::date
+     GROUP BY unit, gold.facility_local(started_at)::date
     UNION ALL
-    SELECT unit, ended_at::date,
+    SELECT unit, gold.facility_local(ended_at)::date,
            0, count(*) FILTER (WHERE last_stay AND status = 'discharged'), 0, count(*) FILTER (WHERE NOT last_stay)
       FROM stays
      WHERE ended_at IS NOT NULL
-     GROUP BY unit, ended_at::date
+     GROUP BY unit, gold.facility_local(ended_at)::date
 ),
 event_totals AS (
     SELECT unit, day, sum(admissions) AS admissions, sum(discharges) AS discharges,

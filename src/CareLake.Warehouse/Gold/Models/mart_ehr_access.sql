@@ -11,7 +11,7 @@
 --   (coders, billing). Silver holds no staff directory, so the unit is read from what the user did.
 -- * Outside the home unit: the user has a home unit and the patient was not on it at any of that day's accesses
 --   (on another unit, or not in hospital). Many: 20 or more such patients in one day.
--- * After hours: before 07:00 or from 19:00 (session TimeZone). Bulk export: exports or prints of 5 or more distinct
+-- * Days and hours are the facility's (gold.facility_time_zone()). After hours: before 07:00 or from 19:00. Bulk export: exports or prints of 5 or more distinct
 --   patients after hours on one day; the flag marks the rows of those patients.
 -- * Surname: silver holds no user names. User ids follow the facility's account convention of the first initial
 --   followed by the family name's letters and an optional number (jsmith, jsmith2); the surname is the id without
@@ -34,8 +34,8 @@ located AS (
 ),
 accesses AS (
     SELECT a.event_id, a.source, a.patient_id, a.user_id, a.user_role, a.action, a.outcome, a.occurred_at,
-           a.occurred_at::date AS access_date,
-           (extract(hour FROM a.occurred_at) < 7 OR extract(hour FROM a.occurred_at) >= 19) AS after_hours,
+           gold.facility_local(a.occurred_at)::date AS access_date,
+           extract(hour FROM gold.facility_local(a.occurred_at)) NOT BETWEEN 7 AND 18 AS after_hours,
            l.unit
       FROM silver.ehr_access a
       LEFT JOIN located l ON l.event_id = a.event_id
