@@ -157,13 +157,25 @@ public static class GoldModels
                 {
                     try
                     {
-                        if (model.Materialization == GoldMaterialization.Table)
+                        for (var attempt = 1; ; attempt++)
                         {
-                            run = await RunTableAsync(connection, model, clock, cancellationToken);
-                        }
-                        else
-                        {
-                            (run, snapshot) = await RunPerPatientAsync(connection, model, options.FullRefresh, () => everyone ??= AllPatients.ReadAsync(connection, cancellationToken), clock, cancellationToken);
+                            try
+                            {
+                                if (model.Materialization == GoldMaterialization.Table)
+                                {
+                                    run = await RunTableAsync(connection, model, clock, cancellationToken);
+                                }
+                                else
+                                {
+                                    (run, snapshot) = await RunPerPatientAsync(connection, model, options.FullRefresh, () => everyone ??= AllPatients.ReadAsync(connection, cancellationToken), clock, cancellationToken);
+                                }
+
+                                break;
+                            }
+                            catch (PostgresException e) when (attempt < 3 && e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+                            {
+                                // The stream's refresher writes patient_risk_snapshot concurrently, in its own order: try again.
+                            }
                         }
                     }
                     catch (Exception e) when (e is PostgresException or NpgsqlException or WarehouseException && !cancellationToken.IsCancellationRequested)
@@ -210,9 +222,13 @@ public static class GoldModels
     private static string Describe(PostgresException e) =>
         $"{e.SqlState}: {e.MessageText}" + (e.Detail is { Length: > 0 } d ? $" ({d})" : "") + (e.Where is { Length: > 0 } w ? $" [{w.Split('\n')[0]}]" : "");
 
+    // Enough memory for a full refresh's sorts and hashes of a year's silver to stay off disk; this transaction only.
+    private const string ModelSettings = "SET LOCAL work_mem = '128MB'";
+
     private static async Task<GoldModelRun> RunTableAsync(NpgsqlConnection connection, GoldModel model, Stopwatch clock, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync(connection, ModelSettings, cancellationToken);
         await ExecuteAsync(connection, model.Sql, cancellationToken);
         var rows = await ScalarAsync<long>(connection, $"SELECT count(*) FROM {model.Table}", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -232,6 +248,7 @@ public static class GoldModels
         // own snapshot (taken before reading the queue) saw. Later commits are picked up by the next run.
         var all = full ? await everyone() : null;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync(connection, ModelSettings, cancellationToken);
         var snapshot = all?.Snapshot ?? await ScalarAsync<string>(connection, "SELECT pg_current_snapshot()::text", cancellationToken);
         await ExecuteAsync(connection, """
             CREATE TEMP TABLE model_patients (

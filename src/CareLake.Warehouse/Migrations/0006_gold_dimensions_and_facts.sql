@@ -126,7 +126,7 @@ CREATE INDEX fact_vitals_hourly_date_idx ON gold.fact_vitals_hourly (date_key);
 
 -- Current lab results (not superseded by a correction), with an abnormal flag.
 CREATE TABLE gold.fact_lab_results (
-    event_id                text COLLATE "C" NOT NULL PRIMARY KEY,
+    event_id                text COLLATE "C" NOT NULL,     -- the result's event id
     source                  text COLLATE "C" NOT NULL,
     patient_id              text COLLATE "C" NOT NULL,
     patient_key             bigint,                     -- dim_patient as of collected_at
@@ -146,14 +146,14 @@ CREATE TABLE gold.fact_lab_results (
     collected_at            timestamptz,                -- specimen collection, else result time, else the event's time
     resulted_at             timestamptz,
     date_key                integer     NOT NULL,       -- of collected_at
-    turnaround_minutes      numeric                     -- resulted_at - specimen collection, in minutes
+    turnaround_minutes      numeric,                    -- resulted_at - specimen collection, in minutes
+    PRIMARY KEY (source, patient_id, event_id)
 );
-CREATE INDEX fact_lab_results_patient_idx ON gold.fact_lab_results (source, patient_id);
-CREATE INDEX fact_lab_results_loinc_idx ON gold.fact_lab_results (loinc_code, date_key);
+CREATE INDEX fact_lab_results_date_idx ON gold.fact_lab_results (date_key);
 
 -- Procedures performed, with their encounter, date and patient keys.
 CREATE TABLE gold.fact_procedures (
-    event_id            text COLLATE "C" NOT NULL PRIMARY KEY,
+    event_id            text COLLATE "C" NOT NULL,      -- the procedure's event id
     source              text COLLATE "C" NOT NULL,
     patient_id          text COLLATE "C" NOT NULL,
     patient_key         bigint,                         -- dim_patient as of performed_at
@@ -166,8 +166,7 @@ CREATE TABLE gold.fact_procedures (
     performed_end_at    timestamptz,
     duration_minutes    numeric,                        -- performed_end_at - performed_at
     date_key            integer     NOT NULL,           -- of performed_at
-    status              text
+    status              text,
+    PRIMARY KEY (source, patient_id, event_id)
 );
-CREATE INDEX fact_procedures_patient_idx ON gold.fact_procedures (source, patient_id);
-CREATE INDEX fact_procedures_encounter_idx ON gold.fact_procedures (source, encounter_id);
-CREATE INDEX fact_procedures_code_idx ON gold.fact_procedures (code_system, code);
+CREATE INDEX fact_procedures_date_idx ON gold.fact_procedures (date_key);

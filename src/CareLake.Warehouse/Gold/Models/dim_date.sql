@@ -1,19 +1,20 @@
 -- A calendar, one row per day, over whole years: from 1 January of the earliest to 31 December of the latest year in
--- which silver has a clinical date (encounters, ADT, vital signs, labs, procedures, diagnoses, EHR access).
--- depends_on: silver.encounters, silver.adt_events, silver.vital_signs, silver.lab_results, silver.procedures, silver.diagnoses, silver.ehr_access
+-- which silver has a clinical date: encounters (admission, discharge, first and last event), diagnoses, and the dates
+-- of the vital-sign, lab and procedure facts (read from their date_key indexes, so a run does not scan silver's
+-- largest tables).
+-- depends_on: silver.encounters, silver.diagnoses, gold.fact_vitals_hourly, gold.fact_lab_results, gold.fact_procedures
 -- materialized: table
 DELETE FROM gold.dim_date;
 
-WITH bounds AS (
+WITH years AS (
     SELECT min(lo) AS lo, max(hi) AS hi
-      FROM (SELECT least(min(admitted_at), min(first_event_at)) AS lo, greatest(max(discharged_at), max(last_event_at)) AS hi FROM silver.encounters
-            UNION ALL SELECT min(occurred_at), max(occurred_at) FROM silver.adt_events
-            UNION ALL SELECT min(measured_at), max(measured_at) FROM silver.vital_signs
-            UNION ALL SELECT least(min(specimen_collected_at), min(resulted_at), min(occurred_at)),
-                             greatest(max(specimen_collected_at), max(resulted_at), max(occurred_at)) FROM silver.lab_results
-            UNION ALL SELECT min(performed_at), greatest(max(performed_at), max(performed_end_at)) FROM silver.procedures
-            UNION ALL SELECT min(diagnosed_at), max(diagnosed_at) FROM silver.diagnoses
-            UNION ALL SELECT min(occurred_at), max(occurred_at) FROM silver.ehr_access) AS t
+      FROM (SELECT extract(year FROM least(min(admitted_at), min(first_event_at)) AT TIME ZONE 'UTC')::integer AS lo,
+                   extract(year FROM greatest(max(discharged_at), max(last_event_at)) AT TIME ZONE 'UTC')::integer AS hi
+              FROM silver.encounters
+            UNION ALL SELECT extract(year FROM min(diagnosed_at) AT TIME ZONE 'UTC')::integer, extract(year FROM max(diagnosed_at) AT TIME ZONE 'UTC')::integer FROM silver.diagnoses
+            UNION ALL SELECT min(date_key) / 10000, max(date_key) / 10000 FROM gold.fact_vitals_hourly
+            UNION ALL SELECT min(date_key) / 10000, max(date_key) / 10000 FROM gold.fact_lab_results
+            UNION ALL SELECT min(date_key) / 10000, max(date_key) / 10000 FROM gold.fact_procedures) AS t
 )
 INSERT INTO gold.dim_date (
     date_key, date, year, quarter, month, month_name, day_of_month, day_of_week, day_name, is_weekend,
@@ -33,8 +34,6 @@ SELECT (extract(year FROM d) * 10000 + extract(month FROM d) * 100 + extract(day
        date_trunc('month', d)::date,
        date_trunc('week', d)::date,
        extract(doy FROM d)::smallint
-  FROM bounds
- CROSS JOIN LATERAL generate_series(make_date(extract(year FROM bounds.lo AT TIME ZONE 'UTC')::integer, 1, 1)::timestamp,
-                                    make_date(extract(year FROM bounds.hi AT TIME ZONE 'UTC')::integer, 12, 31)::timestamp,
-                                    interval '1 day') AS d
- WHERE bounds.lo IS NOT NULL;
+  FROM years
+ CROSS JOIN LATERAL generate_series(make_date(years.lo, 1, 1)::timestamp, make_date(years.hi, 12, 31)::timestamp, interval '1 day') AS d
+ WHERE years.lo IS NOT NULL;

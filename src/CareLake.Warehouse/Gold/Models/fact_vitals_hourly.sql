@@ -37,7 +37,7 @@ INSERT INTO gold.fact_vitals_hourly (
     spo2_min, spo2_max, spo2_mean, systolic_bp_min, systolic_bp_max, systolic_bp_mean,
     diastolic_bp_min, diastolic_bp_max, diastolic_bp_mean, temperature_c_min, temperature_c_max, temperature_c_mean,
     any_supplemental_oxygen, worst_consciousness, news2_max, news2_worst_band, alerts)
-SELECT h.source, h.patient_id, h.hour, pk.patient_key, h.encounter_id, gold.date_key(h.hour),
+SELECT h.source, h.patient_id, h.hour, coalesce(asof.patient_key, earliest.patient_key), h.encounter_id, gold.date_key(h.hour),
        extract(hour FROM h.hour AT TIME ZONE 'UTC')::smallint, h.sets, h.complete_sets,
        h.heart_rate_min, h.heart_rate_max, h.heart_rate_mean, h.respiratory_rate_min, h.respiratory_rate_max, h.respiratory_rate_mean,
        h.spo2_min, h.spo2_max, h.spo2_mean, h.systolic_bp_min, h.systolic_bp_max, h.systolic_bp_mean,
@@ -49,8 +49,7 @@ SELECT h.source, h.patient_id, h.hour, pk.patient_key, h.encounter_id, gold.date
        coalesce(a.alerts, 0)
   FROM hours h
   LEFT JOIN alerts a ON a.source = h.source AND a.patient_id = h.patient_id AND a.hour = h.hour
-  LEFT JOIN LATERAL (
-        SELECT d.patient_key FROM gold.dim_patient d
-         WHERE d.source = h.source AND d.patient_id = h.patient_id
-         ORDER BY (d.valid_from <= h.hour AND h.hour < coalesce(d.valid_to, 'infinity')) DESC, d.valid_from
-         LIMIT 1) AS pk ON true;
+  -- The patient key as of the hour's start, else the earliest (version 1).
+  LEFT JOIN gold.dim_patient asof ON asof.source = h.source AND asof.patient_id = h.patient_id
+        AND asof.valid_from <= h.hour AND (asof.valid_to IS NULL OR h.hour < asof.valid_to)
+  LEFT JOIN gold.dim_patient earliest ON earliest.source = h.source AND earliest.patient_id = h.patient_id AND earliest.version = 1;
