@@ -41,6 +41,11 @@ public static class ExportCommand
                 CliContext.Log($"error: {e.Message}");
                 return CommandRunner.Failed;
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                CliContext.Log($"error: writing {dir} failed, the previous export of the table in progress is left in place: {e.Message}");
+                return CommandRunner.Failed;
+            }
 
             AnsiConsole.Write(Summary(exports));
             Console.WriteLine($"{exports.Count} tables, {exports.Sum(e => e.Rows):N0} rows, {exports.Sum(e => e.Bytes):N0} bytes in {Path.GetFullPath(dir)}");
