@@ -17,7 +17,7 @@ public class MigrationRunnerTests
         var tables = await Sql.RowsAsync(connectionString,
             "SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_schema IN ('ingest','bronze','silver','gold') ORDER BY 1");
         Assert.Equal(
-            ["bronze.file_records", "bronze.raw_events", "gold.patient_risk_snapshot", "gold.pending_patients", "ingest.files", "ingest.idempotency_keys", "ingest.source_positions",
+            ["bronze.file_records", "bronze.raw_events", "gold.patient_risk_snapshot", "gold.pending_patients", "ingest.acknowledged_keys", "ingest.files", "ingest.idempotency_keys", "ingest.silver_pending", "ingest.source_positions",
              "silver.adt_events", "silver.clinical_alerts", "silver.diagnoses", "silver.duplicate_events", "silver.ehr_access", "silver.encounter_locations",
              "silver.encounters", "silver.lab_results", "silver.patient_records", "silver.patient_versions", "silver.patients", "silver.procedures",
              "silver.quarantine", "silver.unsupported_records", "silver.vital_signs"],
