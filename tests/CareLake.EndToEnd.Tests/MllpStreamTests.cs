@@ -77,6 +77,8 @@ public partial class MllpStreamTests(ITestOutputHelper output)
         var bronze = await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM bronze.raw_events WHERE source = 'mllp'");
         Assert.Equal(bronze - messages.Count, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM silver.duplicate_events"));
         Assert.Equal(0L, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM silver.quarantine"));
+        // What the killed worker landed and had not typed was typed by the next one: nothing is left waiting for silver.
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM ingest.silver_pending"));
         // And silver typed them: ADT into encounters, ORU into vital-sign sets and lab results.
         foreach (var table in new[] { "silver.encounters", "silver.patients", "silver.vital_signs", "silver.lab_results" })
         {

@@ -26,6 +26,16 @@ public class GoldRunnerTests
     }
 
     [Fact]
+    public void Data_completeness_runs_after_every_other_model()
+    {
+        // It measures every gold table, so it must list every other model as an input to be measured last.
+        var completeness = GoldModels.All.Single(m => m.Name == "mart_data_completeness");
+        var others = GoldModels.All.Where(m => m != completeness).Select(m => m.Name);
+        Assert.Empty(others.Except(completeness.GoldInputs));
+        Assert.Equal(completeness, GoldModels.All[^1]);
+    }
+
+    [Fact]
     public void A_cycle_or_an_unknown_input_is_a_clear_error()
     {
         var cycle = Assert.Throws<WarehouseException>(() => GoldModels.Order([Table("a", "gold.c"), Table("b", "gold.a"), Table("c", "gold.b"), Table("d", "silver.x")]));

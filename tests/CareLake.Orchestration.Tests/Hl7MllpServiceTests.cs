@@ -63,6 +63,80 @@ public class Hl7MllpServiceTests
         Assert.Equal(new Dictionary<string, long> { ["malformed_hl7"] = 1, ["missing_field"] = 1 }.OrderBy(kv => kv.Key), quarantined.OrderBy(kv => kv.Key));
     }
 
+    [Fact]
+    public async Task Messages_a_killed_worker_landed_in_bronze_but_did_not_type_are_typed_once_by_the_next_and_their_resends_are_duplicates()
+    {
+        var cs = await TestDatabase.CreateAsync(nameof(Messages_a_killed_worker_landed_in_bronze_but_did_not_type_are_typed_once_by_the_next_and_their_resends_are_duplicates));
+        var second = Admit.Replace("MSG00001", "MSG00002", StringComparison.Ordinal).Replace("MRN12345", "MRN777", StringComparison.Ordinal).Replace("VN-77", "VN-78", StringComparison.Ordinal);
+        // What a worker killed after its bronze commit and before silver leaves behind: the statement it committed, nothing after.
+        await using (var landing = NpgsqlDataSource.Create(cs))
+        {
+            await using var land = landing.CreateCommand(CareLake.Warehouse.SqlResources.Warehouse.Load("Acknowledged/land_acknowledged.sql"));
+            land.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Hl7MllpService.SourceName });
+            land.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [SilverStages.Hl7Stream, SilverStages.Hl7Stream] });
+            land.Parameters.Add(new NpgsqlParameter<byte[]?[]> { TypedValue = [Encoding.UTF8.GetBytes("ADT1|GOOD HEALTH HOSPITAL|MSG00001"), Encoding.UTF8.GetBytes("ADT1|GOOD HEALTH HOSPITAL|MSG00002")] });
+            land.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = [Encoding.UTF8.GetBytes(Admit), Encoding.UTF8.GetBytes(second)] });
+            land.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = DateTimeOffset.UtcNow });
+            await land.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal(2L, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM ingest.silver_pending"));
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM silver.adt_events"));
+
+        await using var dataSource = NpgsqlDataSource.Create(cs);
+        var pipeline = new PipelineContext(dataSource, SilverStages.All(), TimeProvider.System, _ => { });
+        await using var service = new Hl7MllpService(pipeline, new MllpListenerSettings(new IPEndPoint(IPAddress.Loopback, 0)), "next");
+        using var stop = new CancellationTokenSource();
+        var running = service.RunAsync(stop.Token);
+        using var client = new TcpClient();
+        await client.ConnectAsync(service.Listener.LocalEndPoint!);
+        // The sender never got the first AA, so it sends the message again: answered, as a duplicate.
+        Assert.Contains("\rMSA|AA|MSG00001|duplicate", await SendAsync(client.GetStream(), Admit), StringComparison.Ordinal);
+        await stop.CancelAsync();
+        await running;
+
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM ingest.silver_pending"));
+        Assert.Equal(3L, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM bronze.raw_events"));
+        Assert.Equal(["MRN12345", "MRN777"], (await Sql.RowsAsync(cs, "SELECT patient_id FROM silver.encounters ORDER BY 1")).Select(r => (string)r[0]!));
+        Assert.Equal(2L, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM silver.adt_events"));
+        Assert.Equal(2L, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM silver.diagnoses"));
+        Assert.Equal(["ADT1|GOOD HEALTH HOSPITAL|MSG00001"], (await Sql.RowsAsync(cs, "SELECT event_id FROM silver.duplicate_events")).Select(r => (string)r[0]!));
+    }
+
+    [Fact]
+    public async Task Two_workers_landing_and_typing_the_same_source_at_once_type_each_message_once()
+    {
+        var cs = await TestDatabase.CreateAsync(nameof(Two_workers_landing_and_typing_the_same_source_at_once_type_each_message_once));
+        await using var dataSource = NpgsqlDataSource.Create(cs);
+        var pipeline = new PipelineContext(dataSource, SilverStages.All(), TimeProvider.System, _ => { });
+        var messages = Enumerable.Range(0, 200).Select(i => Admit.Replace("MSG00001", $"MSG{i:00000}", StringComparison.Ordinal)
+            .Replace("MRN12345", $"MRN{i}", StringComparison.Ordinal).Replace("VN-77", $"VN-{i}", StringComparison.Ordinal)).ToList();
+        IncomingMessage Incoming(string m) => new(SilverStages.Hl7Stream, Encoding.UTF8.GetBytes(m), Encoding.UTF8.GetBytes($"ADT1|GOOD HEALTH HOSPITAL|{m.Split('|')[9]}"));
+
+        var results = new List<IngestResult>();
+        await using (var first = new AcknowledgedIngest(pipeline, Hl7MllpService.SourceName, "a", maxGroupMessages: 7, deferSilver: true))
+        await using (var other = new AcknowledgedIngest(pipeline, Hl7MllpService.SourceName, "b", maxGroupMessages: 7, deferSilver: true))
+        {
+            // Each worker gets every message, one at a time from 4 senders each: every message lands twice, once answered as a repeat.
+            var sends = new[] { first, other }.SelectMany(ingest => Enumerable.Range(0, 4).Select(s => Task.Run(async () =>
+            {
+                var mine = new List<IngestResult>();
+                foreach (var m in messages.Where((_, i) => i % 4 == s)) mine.AddRange(await ingest.CommitAsync([Incoming(m)], CancellationToken.None));
+                return mine;
+            })));
+            foreach (var r in await Task.WhenAll(sends)) results.AddRange(r);
+        }
+
+        Assert.Equal(400, results.Count);
+        Assert.Equal(200, results.Count(r => r.Silver.Fate == RecordFate.Duplicate));
+        Assert.Equal(200, results.Count(r => r.Silver.Fate == RecordFate.Stored));
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM ingest.silver_pending"));
+        Assert.Equal(400L, await Sql.ScalarAsync<long>(cs, "SELECT count(DISTINCT position) FROM bronze.raw_events WHERE source = 'mllp'"));
+        Assert.Equal(200L, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM silver.adt_events"));
+        Assert.Equal(200L, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM silver.encounters"));
+        Assert.Equal(200L, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM silver.duplicate_events"));
+    }
+
     private static async Task<string> SendAsync(NetworkStream stream, string message)
     {
         await MllpListener.WriteFrameAsync(stream, Encoding.UTF8.GetBytes(message), CancellationToken.None);

@@ -18,13 +18,16 @@ public class MigrationRunnerTests
             "SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_schema IN ('ingest','bronze','silver','gold','ops') ORDER BY 1");
         Assert.Equal(
             ["bronze.file_records", "bronze.raw_events", "gold.changed_patients", "gold.dim_date", "gold.dim_diagnosis", "gold.dim_location",
-             "gold.dim_patient", "gold.dim_procedure", "gold.fact_encounter", "gold.fact_lab_results", "gold.fact_procedures", "gold.fact_vitals_hourly",
-             "gold.mart_diagnosis_patterns", "gold.mart_los", "gold.mart_readmissions", "gold.patient_risk_snapshot", "gold.pending_patients",
-             "gold.seed_charlson_icd10", "gold.seed_condition_groups", "gold.seed_icd10cm_chapters", "gold.seed_planned_codes", "gold.seed_restricted_zip3",
-             "gold.seed_snomed_icd10cm", "ingest.files", "ingest.idempotency_keys", "ingest.source_positions", "ops.model_runs", "ops.readmission_settings",
-             "silver.adt_events", "silver.clinical_alerts", "silver.diagnoses", "silver.duplicate_events", "silver.ehr_access", "silver.encounter_locations",
-             "silver.encounters", "silver.lab_results", "silver.patient_records", "silver.patient_versions", "silver.patients", "silver.procedures",
-             "silver.quarantine", "silver.unsupported_records", "silver.vital_signs"],
+             "gold.dim_patient", "gold.dim_procedure", "gold.fact_encounter", "gold.fact_lab_results", "gold.fact_procedures",
+             "gold.fact_vitals_hourly", "gold.mart_alerts_daily", "gold.mart_alerts_patients", "gold.mart_alerts_vitals",
+             "gold.mart_census_daily", "gold.mart_data_completeness", "gold.mart_demographics", "gold.mart_diagnosis_patterns",
+             "gold.mart_ehr_access", "gold.mart_los", "gold.mart_readmissions", "gold.patient_risk_snapshot", "gold.pending_patients",
+             "gold.seed_charlson_icd10", "gold.seed_condition_groups", "gold.seed_icd10cm_chapters", "gold.seed_planned_codes",
+             "gold.seed_restricted_zip3", "gold.seed_snomed_icd10cm", "ingest.acknowledged_keys", "ingest.files", "ingest.idempotency_keys",
+             "ingest.silver_pending", "ingest.source_positions", "ops.model_runs", "ops.readmission_settings", "silver.adt_events",
+             "silver.clinical_alerts", "silver.diagnoses", "silver.duplicate_events", "silver.ehr_access", "silver.encounter_locations",
+             "silver.encounters", "silver.lab_results", "silver.patient_records", "silver.patient_versions", "silver.patients",
+             "silver.procedures", "silver.quarantine", "silver.unsupported_records", "silver.vital_signs"],
             tables.Select(r => (string)r[0]!));
     }
 

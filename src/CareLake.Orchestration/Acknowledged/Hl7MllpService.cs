@@ -8,11 +8,13 @@ using CareLake.Warehouse.Silver;
 namespace CareLake.Orchestration.Acknowledged;
 
 /// <summary>
-/// HL7 v2 over MLLP into the warehouse. Every message is committed to bronze (and typed in silver) before it is
-/// answered: <c>AA</c> once it is durably stored (also for a re-sent message, which silver counts as a duplicate, and
-/// for message types silver does not type); <c>AE</c> with an ERR segment when its content is invalid (it is stored
-/// and quarantined with the reason); <c>AR</c> when it cannot be read as HL7 at all (stored and quarantined too). When
-/// the warehouse cannot commit, the connection is closed without an answer, so the sender sends again.
+/// HL7 v2 over MLLP into the warehouse. Every message is durably committed to bronze before it is answered, and typed
+/// into silver behind the answers (in large batches, exactly once even across a crash: see <see cref="DeferredSilver"/>):
+/// <c>AA</c> once it is stored (also for a re-sent message — same MSH-3, MSH-4 and MSH-10 — which is answered as a
+/// duplicate and counted as one in silver, and for message types silver does not type); <c>AE</c> with an ERR segment
+/// when its content is invalid (it is stored and quarantined with the reason); <c>AR</c> when it cannot be read as HL7
+/// at all (stored and quarantined too). The code is decided by parsing and mapping before the commit. When the
+/// warehouse cannot commit, the connection is closed without an answer, so the sender sends again.
 /// </summary>
 public sealed class Hl7MllpService : IAsyncDisposable
 {
@@ -32,7 +34,7 @@ public sealed class Hl7MllpService : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(settings);
         _pipeline = pipeline;
-        _ingest = new AcknowledgedIngest(pipeline, SourceName, workerId);
+        _ingest = new AcknowledgedIngest(pipeline, SourceName, workerId, deferSilver: true);
         Listener = new MllpListener(settings, HandleAsync, pipeline.Log);
     }
 
@@ -40,11 +42,18 @@ public sealed class Hl7MllpService : IAsyncDisposable
 
     public StreamStatistics Statistics => _ingest.Statistics;
 
-    /// <summary>Listens until cancelled, keeping gold up with what arrives; answers the messages in hand before returning.</summary>
+    /// <summary>
+    /// Listens until cancelled, keeping gold up with what arrives; answers the messages in hand and types every stored
+    /// message into silver before returning.
+    /// </summary>
     public Task RunAsync(CancellationToken cancellationToken)
     {
         Listener.Start();
-        return _pipeline.CreateGoldRefresher().RunAlongsideAsync(() => Listener.RunAsync(cancellationToken), cancellationToken, drainToken: CancellationToken.None);
+        return _pipeline.CreateGoldRefresher().RunAlongsideAsync(async () =>
+        {
+            await Listener.RunAsync(cancellationToken);
+            await _ingest.DrainSilverAsync(CancellationToken.None);
+        }, cancellationToken, drainToken: CancellationToken.None);
     }
 
     private async Task<byte[]?> HandleAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)

@@ -8,20 +8,22 @@ using Npgsql;
 namespace CareLake.Orchestration.Streaming;
 
 /// <summary>A micro-batch ready to commit: the raw messages, the positions they advance, and silver's prepared rows.</summary>
-/// <param name="BronzeIds">Set when the messages are already in bronze (a rebuild re-types them): no position advances and no bronze write, only silver.</param>
+/// <param name="BronzeIds">Set when the messages are already in bronze (landed earlier and typed into silver later, or typed again by a rebuild): their ids, and bronze is not written again.</param>
+/// <param name="Claim">Run first in the transaction when <paramref name="BronzeIds"/> is set: takes the rows off the silver queue, or throws <see cref="PositionConflictException"/> when another worker took them.</param>
 public sealed record PreparedBatch(
     string Source,
     IReadOnlyList<RawMessage> Messages,
     IReadOnlyCollection<PositionAdvance> Advances,
     IReadOnlyList<ISilverBatch> Silver,
     long Bytes,
-    IReadOnlyList<long>? BronzeIds = null);
+    IReadOnlyList<long>? BronzeIds = null,
+    Func<NpgsqlConnection, CancellationToken, Task>? Claim = null);
 
 /// <summary>
 /// Commits one micro-batch in one PostgreSQL transaction: advance the source positions (compare-and-set,
-/// first, so its row locks fence off other workers), land the messages in bronze (binary COPY), write
-/// silver (rows, alerts, duplicates, quarantine), queue the patients touched for the gold refresher and record them
-/// for the incremental gold models.
+/// first, so its row locks fence off other workers), land the messages in bronze (binary COPY) or, for messages
+/// landed earlier, take them off the silver queue, write silver (rows, alerts, duplicates, quarantine) and queue the
+/// patients touched for the gold refresher and record them for the incremental gold models.
 /// Either all of it commits, or none of it and the batch is read again.
 /// </summary>
 public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISilverStage> stages, TimeProvider time, string workerId, Action<string>? log = null) : IAsyncDisposable
@@ -104,13 +106,9 @@ public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISil
         var now = time.GetUtcNow();
         var outcome = new SilverOutcome();
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var ids = batch.BronzeIds;
-        if (ids is null)
-        {
-            await SourcePositions.AdvanceAsync(connection, batch.Source, batch.Advances, workerId, cancellationToken);
-            ids = await BronzeWriter.WriteAsync(connection, batch.Messages, cancellationToken);
-        }
-
+        await SourcePositions.AdvanceAsync(connection, batch.Source, batch.Advances, workerId, cancellationToken);
+        if (batch.Claim is { } claim) await claim(connection, cancellationToken);
+        var ids = batch.BronzeIds ?? await BronzeWriter.WriteAsync(connection, batch.Messages, cancellationToken);
         var patients = new HashSet<PatientKey>();
         var changed = new HashSet<PatientKey>();
         foreach (var silver in batch.Silver)
@@ -184,7 +182,7 @@ public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISil
     private static bool IsDataError(PostgresException e) => e.SqlState.StartsWith("22", StringComparison.Ordinal) ||
         e.SqlState.StartsWith("23", StringComparison.Ordinal) || e.SqlState.StartsWith("54", StringComparison.Ordinal);
 
-    private static bool IsTransient(Exception e) => e switch
+    internal static bool IsTransient(Exception e) => e switch
     {
         PostgresException pg => pg.IsTransient || pg.SqlState.StartsWith("57P", StringComparison.Ordinal) || pg.SqlState.StartsWith("08", StringComparison.Ordinal),
         NpgsqlException npg => npg.IsTransient || npg.InnerException is IOException or System.Net.Sockets.SocketException,

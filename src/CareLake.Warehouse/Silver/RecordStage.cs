@@ -106,6 +106,10 @@ internal sealed class RecordBatch(string stream) : ISilverBatch
 
     public int Count => _records.Select(r => r.Index).Distinct().Count() + Quarantine.Count + Duplicates.Count + Unsupported.Count;
 
+    public IReadOnlyList<RecordResult> Decided =>
+        [.. Quarantine.Select(q => new RecordResult(q.Index, RecordFate.Quarantined, q.EventId, q.ReasonCode, q.Message)),
+         .. Unsupported.Select(u => new RecordResult(u.Index, RecordFate.Unsupported, Message: u.Reason))];
+
     public void Add(int index, IEnumerable<ClinicalRecord> records)
     {
         foreach (var record in records)

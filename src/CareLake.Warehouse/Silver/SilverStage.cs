@@ -133,6 +133,9 @@ public interface ISilverBatch
 
     int Count { get; }
 
+    /// <summary>The fates decided by parsing and mapping alone, before any I/O: quarantined with the reason, or unsupported.</summary>
+    IReadOnlyList<RecordResult> Decided { get; }
+
     Task<SilverOutcome> WriteAsync(NpgsqlConnection connection, IReadOnlyList<long> bronzeIds, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>The same work one record at a time, so that a record the database refuses can be isolated.</summary>

@@ -94,6 +94,8 @@ internal sealed class VitalSignsBatch(List<ScoredVitalSigns> rows, List<Quaranti
 
     public int Count => rows.Count + quarantine.Count + duplicates.Count;
 
+    public IReadOnlyList<RecordResult> Decided => [.. quarantine.Select(q => new RecordResult(q.Index, RecordFate.Quarantined, q.EventId, q.ReasonCode, q.Message))];
+
     /// <summary>
     /// Rows whose event_id silver already holds (from another bronze row) are duplicates; the rest are
     /// copied straight into silver. If another worker inserts one of the same event_ids meanwhile, the
