@@ -1,4 +1,4 @@
--- Null share of every column of every gold table (from the catalog), measured after every other model has run.
+-- Null share of every column of every gold table (from the catalog; the work queues excepted), measured after every other model has run.
 -- depends_on: gold.dim_patient, gold.dim_date, gold.dim_location, gold.fact_vitals_hourly, gold.fact_lab_results, gold.fact_procedures, gold.patient_risk_snapshot, gold.mart_census_daily, gold.mart_demographics, gold.mart_alerts_vitals, gold.mart_alerts_daily, gold.mart_alerts_patients, gold.mart_ehr_access, gold.dim_diagnosis, gold.dim_procedure, gold.fact_encounter, gold.mart_los, gold.mart_readmissions, gold.mart_diagnosis_patterns
 -- materialized: table
 --
@@ -20,7 +20,9 @@ BEGIN
           FROM pg_class c
           JOIN pg_namespace n ON n.oid = c.relnamespace
           JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-         WHERE n.nspname = 'gold' AND c.relkind IN ('r', 'p') AND c.relname <> 'mart_data_completeness'
+         WHERE n.nspname = 'gold' AND c.relkind IN ('r', 'p') 
+           -- not itself, nor the runner's and refresher's work queues (what silver changed, not gold data)
+           AND c.relname NOT IN ('mart_data_completeness', 'changed_patients', 'pending_patients')
          GROUP BY c.relname
          ORDER BY c.relname
     LOOP
