@@ -1,5 +1,5 @@
-using CareLake.Orchestration.Acknowledged;
-using CareLake.Orchestration.Streaming;
+using CareLake.Streaming.Acknowledged;
+using CareLake.Streaming.Streaming;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

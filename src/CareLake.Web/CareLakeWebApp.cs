@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CareLake.Core.Contracts;
-using CareLake.Orchestration.Acknowledged;
-using CareLake.Orchestration.Streaming;
+using CareLake.Streaming.Acknowledged;
+using CareLake.Streaming.Streaming;
 using CareLake.Web.Bodies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

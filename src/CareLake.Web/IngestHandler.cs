@@ -1,4 +1,4 @@
-using CareLake.Orchestration.Acknowledged;
+using CareLake.Streaming.Acknowledged;
 using CareLake.Web.Bodies;
 using Microsoft.AspNetCore.Http;
 

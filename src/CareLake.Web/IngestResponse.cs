@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using CareLake.Orchestration.Acknowledged;
+using CareLake.Streaming.Acknowledged;
 using CareLake.Warehouse.Silver;
 
 namespace CareLake.Web;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CareLake.Ingest.Bronze;
-using CareLake.Orchestration.Sources;
+using CareLake.Streaming.Sources;
 using CareLake.Testing;
 using CareLake.Warehouse.Gold;
 using Npgsql;

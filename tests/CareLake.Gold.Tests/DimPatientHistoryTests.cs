@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CareLake.Ingest.Bronze;
-using CareLake.Orchestration.Streaming;
+using CareLake.Streaming.Streaming;
 using CareLake.Testing;
 using CareLake.Warehouse.Gold;
 using CareLake.Warehouse.Silver;

@@ -1,7 +1,7 @@
 using CareLake.Generator;
 using CareLake.Ingest.Bronze;
-using CareLake.Orchestration.Sources;
-using CareLake.Orchestration.Streaming;
+using CareLake.Streaming.Sources;
+using CareLake.Streaming.Streaming;
 using CareLake.Warehouse.Silver;
 using Npgsql;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using CareLake.Orchestration.Streaming;
+using CareLake.Streaming.Streaming;
 using CareLake.Testing;
 using CareLake.Warehouse.Silver;
 using Npgsql;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using CareLake.Orchestration.Streaming;
+using CareLake.Streaming.Streaming;
 using CareLake.Testing;
 using CareLake.Warehouse.Silver;
 using Npgsql;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using CareLake.Orchestration.Acknowledged;
+using CareLake.Streaming.Acknowledged;
 using CareLake.Testing;
 using Xunit.Abstractions;
 

@@ -3,8 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using CareLake.Generator;
 using CareLake.Ingest.Bronze;
-using CareLake.Orchestration.Sources;
-using CareLake.Orchestration.Streaming;
+using CareLake.Streaming.Sources;
+using CareLake.Streaming.Streaming;
 using CareLake.Warehouse.Silver;
 using Npgsql;
 

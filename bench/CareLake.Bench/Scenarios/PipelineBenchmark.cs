@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using CareLake.Core.Vitals;
 using CareLake.Ingest.Bronze;
-using CareLake.Orchestration.Streaming;
+using CareLake.Streaming.Streaming;
 using CareLake.Warehouse.Silver;
 using Npgsql;
 using NpgsqlTypes;

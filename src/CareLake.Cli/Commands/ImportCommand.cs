@@ -4,8 +4,8 @@ using System.Globalization;
 using CareLake.Interop.Events;
 using CareLake.Interop.Fhir;
 using CareLake.Interop.Synthea;
-using CareLake.Orchestration.Imports;
-using CareLake.Orchestration.Streaming;
+using CareLake.Streaming.Imports;
+using CareLake.Streaming.Streaming;
 using Spectre.Console;
 
 namespace CareLake.Cli.Commands;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using CareLake.Orchestration.Rebuild;
+using CareLake.Streaming.Rebuild;
 using Spectre.Console;
 
 namespace CareLake.Cli.Commands;

@@ -3,8 +3,8 @@ using System.Diagnostics;
 using CareLake.Core.Configuration;
 using CareLake.Core.Parsing;
 using CareLake.Ingest.Mllp;
-using CareLake.Orchestration.Acknowledged;
-using CareLake.Orchestration.Streaming;
+using CareLake.Streaming.Acknowledged;
+using CareLake.Streaming.Streaming;
 using CareLake.Warehouse.Silver;
 using Spectre.Console;
 

@@ -2,12 +2,12 @@ using CareLake.Core.Contracts;
 using CareLake.Generator;
 using CareLake.Generator.Model;
 using CareLake.Ingest.Kafka;
-using CareLake.Orchestration.Streaming;
+using CareLake.Streaming.Streaming;
 using CareLake.Testing;
 using CareLake.Warehouse.Silver;
 using Npgsql;
 
-namespace CareLake.Orchestration.Tests;
+namespace CareLake.Streaming.Tests;
 
 /// <summary>
 /// A generated hospital streamed through the mock Kafka cluster on every contract topic: each silver table is checked

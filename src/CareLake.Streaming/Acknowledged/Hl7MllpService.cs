@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text;
 using CareLake.Core.Hl7;
 using CareLake.Ingest.Mllp;
-using CareLake.Orchestration.Streaming;
+using CareLake.Streaming.Streaming;
 using CareLake.Warehouse.Silver;
 
-namespace CareLake.Orchestration.Acknowledged;
+namespace CareLake.Streaming.Acknowledged;
 
 /// <summary>
 /// HL7 v2 over MLLP into the warehouse. Every message is durably committed to bronze before it is answered, and typed

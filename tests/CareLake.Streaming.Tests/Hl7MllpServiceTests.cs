@@ -2,13 +2,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using CareLake.Ingest.Mllp;
-using CareLake.Orchestration.Acknowledged;
-using CareLake.Orchestration.Streaming;
+using CareLake.Streaming.Acknowledged;
+using CareLake.Streaming.Streaming;
 using CareLake.Testing;
 using CareLake.Warehouse.Silver;
 using Npgsql;
 
-namespace CareLake.Orchestration.Tests;
+namespace CareLake.Streaming.Tests;
 
 /// <summary>HL7 v2 over MLLP into the warehouse: the acknowledgment each kind of message gets, and what silver holds.</summary>
 public class Hl7MllpServiceTests

@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 using CareLake.Core.Vitals;
 using CareLake.Ingest.Kafka;
-using CareLake.Orchestration.Streaming;
+using CareLake.Streaming.Streaming;
 using CareLake.Testing;
 using CareLake.Warehouse.Silver;
 using Npgsql;
 
-namespace CareLake.Orchestration.Tests;
+namespace CareLake.Streaming.Tests;
 
 /// <summary>
 /// A Kafka worker consuming 20,000 events produced at 4,000/s, with a fault injected once it has read

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using CareLake.Warehouse.Silver;
 
-namespace CareLake.Orchestration.Streaming;
+namespace CareLake.Streaming.Streaming;
 
 /// <summary>Running totals of a stream worker, safe to read from another thread (progress display).</summary>
 public sealed class StreamStatistics

@@ -1,11 +1,11 @@
 using CareLake.Core.Vitals;
 using CareLake.Ingest.Kafka;
-using CareLake.Orchestration.Streaming;
+using CareLake.Streaming.Streaming;
 using CareLake.Testing;
 using CareLake.Warehouse.Silver;
 using Npgsql;
 
-namespace CareLake.Orchestration.Tests;
+namespace CareLake.Streaming.Tests;
 
 public class KafkaStreamWorkerTests
 {

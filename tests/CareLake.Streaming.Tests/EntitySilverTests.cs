@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Text;
 using CareLake.Ingest.Bronze;
-using CareLake.Orchestration.Streaming;
+using CareLake.Streaming.Streaming;
 using CareLake.Testing;
 using CareLake.Warehouse.Silver;
 using Npgsql;
 
-namespace CareLake.Orchestration.Tests;
+namespace CareLake.Streaming.Tests;
 
 /// <summary>Contract events of every topic through the real batch commit into silver's entity tables.</summary>
 public class EntitySilverTests

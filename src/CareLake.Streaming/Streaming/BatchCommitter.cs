@@ -5,7 +5,7 @@ using CareLake.Warehouse.Postgres;
 using CareLake.Warehouse.Silver;
 using Npgsql;
 
-namespace CareLake.Orchestration.Streaming;
+namespace CareLake.Streaming.Streaming;
 
 /// <summary>A micro-batch ready to commit: the raw messages, the positions they advance, and silver's prepared rows.</summary>
 /// <param name="BronzeIds">Set when the messages are already in bronze (landed earlier and typed into silver later, or typed again by a rebuild): their ids, and bronze is not written again.</param>

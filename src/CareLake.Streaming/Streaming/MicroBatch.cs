@@ -1,7 +1,7 @@
 using CareLake.Ingest.Bronze;
 using CareLake.Ingest.Positions;
 
-namespace CareLake.Orchestration.Streaming;
+namespace CareLake.Streaming.Streaming;
 
 /// <summary>An open micro-batch: messages in arrival order and, per partition, the position range they cover.</summary>
 internal sealed class MicroBatch

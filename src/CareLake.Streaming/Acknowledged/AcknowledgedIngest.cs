@@ -1,11 +1,11 @@
 using System.Threading.Channels;
 using CareLake.Ingest.Bronze;
-using CareLake.Orchestration.Streaming;
+using CareLake.Streaming.Streaming;
 using CareLake.Warehouse;
 using CareLake.Warehouse.Silver;
 using Npgsql;
 
-namespace CareLake.Orchestration.Acknowledged;
+namespace CareLake.Streaming.Acknowledged;
 
 /// <summary>A message from a source whose sender waits for an answer (MLLP, HTTP).</summary>
 /// <param name="Stream">The silver stream it belongs to (e.g. <c>hl7</c>, a contract topic, <c>fhir</c>).</param>

@@ -3,7 +3,7 @@ using CareLake.Ingest.Bronze;
 using CareLake.Ingest.Positions;
 using Npgsql;
 
-namespace CareLake.Orchestration.Streaming;
+namespace CareLake.Streaming.Streaming;
 
 /// <summary>
 /// Streams a replayable in-process feed (the built-in generator, file drops) through the same micro-batch

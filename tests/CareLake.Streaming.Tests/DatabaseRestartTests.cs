@@ -2,7 +2,7 @@ using CareLake.Warehouse.Migrations;
 using CareLake.Warehouse.Postgres;
 using Npgsql;
 
-namespace CareLake.Orchestration.Tests;
+namespace CareLake.Streaming.Tests;
 
 /// <summary>
 /// PostgreSQL itself goes away mid-stream (fast shutdown: connections cut, open transactions rolled back,

@@ -1,10 +1,10 @@
 using CareLake.Ingest.Bronze;
-using CareLake.Orchestration.Streaming;
+using CareLake.Streaming.Streaming;
 using CareLake.Warehouse.Gold;
 using CareLake.Warehouse.Silver;
 using Npgsql;
 
-namespace CareLake.Orchestration.Rebuild;
+namespace CareLake.Streaming.Rebuild;
 
 /// <summary>
 /// Derives silver and gold again from bronze: empties both, types every bronze row again in bronze order through the

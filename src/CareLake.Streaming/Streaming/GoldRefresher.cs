@@ -1,7 +1,7 @@
 using CareLake.Warehouse.Gold;
 using Npgsql;
 
-namespace CareLake.Orchestration.Streaming;
+namespace CareLake.Streaming.Streaming;
 
 /// <summary>
 /// Keeps gold up with silver: every <c>interval</c> it recomputes the patients that committed batches

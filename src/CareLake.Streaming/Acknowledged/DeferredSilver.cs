@@ -1,10 +1,10 @@
 using CareLake.Ingest.Bronze;
 using CareLake.Ingest.Positions;
-using CareLake.Orchestration.Streaming;
+using CareLake.Streaming.Streaming;
 using CareLake.Warehouse;
 using Npgsql;
 
-namespace CareLake.Orchestration.Acknowledged;
+namespace CareLake.Streaming.Acknowledged;
 
 /// <summary>
 /// Types into silver the messages an acknowledged source committed to bronze alone (<c>ingest.silver_pending</c>), in

@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using CareLake.Ingest.Bronze;
 using CareLake.Ingest.Positions;
 
-namespace CareLake.Orchestration.Streaming;
+namespace CareLake.Streaming.Streaming;
 
 /// <summary>A closed micro-batch as the source read it: messages and the position range per partition.</summary>
 public sealed record RawBatch(string Source, IReadOnlyList<RawMessage> Messages, IReadOnlyCollection<PositionAdvance> Advances);

@@ -1,9 +1,9 @@
 using CareLake.Ingest.Bronze;
 using CareLake.Ingest.Files;
 using CareLake.Interop;
-using CareLake.Orchestration.Streaming;
+using CareLake.Streaming.Streaming;
 
-namespace CareLake.Orchestration.Imports;
+namespace CareLake.Streaming.Imports;
 
 /// <summary>A file to import and how to read it into records.</summary>
 /// <param name="Format">What the file is (<c>synthea</c>, <c>fhir</c>, <c>events</c>), as recorded in <c>ingest.files</c>.</param>

@@ -1,7 +1,7 @@
 using CareLake.Warehouse.Silver;
 using Npgsql;
 
-namespace CareLake.Orchestration.Streaming;
+namespace CareLake.Streaming.Streaming;
 
 /// <summary>What every stream worker writes with: the warehouse, the silver stages, the clock and a log.</summary>
 /// <param name="GoldRefreshInterval">How often queued patients' gold rows are recomputed (at least). Default 500 ms.</param>

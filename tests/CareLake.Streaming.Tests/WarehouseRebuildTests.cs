@@ -1,14 +1,14 @@
 using CareLake.Generator;
 using CareLake.Generator.DirtyData;
-using CareLake.Orchestration.Rebuild;
-using CareLake.Orchestration.Sources;
-using CareLake.Orchestration.Streaming;
+using CareLake.Streaming.Rebuild;
+using CareLake.Streaming.Sources;
+using CareLake.Streaming.Streaming;
 using CareLake.Testing;
 using CareLake.Warehouse.Gold;
 using CareLake.Warehouse.Silver;
 using Npgsql;
 
-namespace CareLake.Orchestration.Tests;
+namespace CareLake.Streaming.Tests;
 
 public class WarehouseRebuildTests
 {

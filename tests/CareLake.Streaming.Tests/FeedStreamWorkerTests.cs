@@ -1,13 +1,13 @@
 using System.Text;
 using CareLake.Core.Vitals;
 using CareLake.Ingest.Bronze;
-using CareLake.Orchestration.Streaming;
+using CareLake.Streaming.Streaming;
 using CareLake.Testing;
 using CareLake.Warehouse.Gold;
 using CareLake.Warehouse.Silver;
 using Npgsql;
 
-namespace CareLake.Orchestration.Tests;
+namespace CareLake.Streaming.Tests;
 
 public class FeedStreamWorkerTests
 {

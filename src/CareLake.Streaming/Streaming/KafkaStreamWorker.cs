@@ -6,7 +6,7 @@ using CareLake.Ingest.Positions;
 using Confluent.Kafka;
 using Npgsql;
 
-namespace CareLake.Orchestration.Streaming;
+namespace CareLake.Streaming.Streaming;
 
 /// <summary>Settings of one Kafka stream worker.</summary>
 /// <param name="CommitLanes">Micro-batches committed in parallel, each lane on its own connection and owning a share of the partitions.</param>

@@ -3,7 +3,7 @@ using CareLake.Core.Hashing;
 using CareLake.Generator;
 using CareLake.Ingest.Bronze;
 
-namespace CareLake.Orchestration.Sources;
+namespace CareLake.Streaming.Sources;
 
 /// <summary>
 /// The built-in synthetic hospital as a source: its events become messages of the same topics, spread
