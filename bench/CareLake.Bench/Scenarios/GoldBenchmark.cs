@@ -67,6 +67,7 @@ public static class GoldBenchmark
             await VacuumAnalyzeAsync(dataSource);
 
             await RunGoldAsync("initial build: carelake run gold --full-refresh", ["run", "gold", "--full-refresh"], connectionString, dataSource, cancellationToken);
+            Console.WriteLine(await RealisedOutcomesAsync(dataSource));
 
             clock.Restart();
             var more = await FeedAsync(dataSource, lastDay, cancellationToken);
@@ -121,6 +122,20 @@ public static class GoldBenchmark
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| all models | | | | | {total / 1000.0:N2} s |"));
+    }
+
+    /// <summary>The population's realised 30-day readmission rate and mean length of stay, as gold reports them.</summary>
+    private static async Task<string> RealisedOutcomesAsync(NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT format('realised: 30-day readmission %s %% (%s of %s index stays), mean LOS %s days over %s discharged inpatient stays',
+                          to_char(100.0 * count(*) FILTER (WHERE index_eligible AND readmitted_30d) / nullif(count(*) FILTER (WHERE index_eligible), 0), 'FM990.00'),
+                          count(*) FILTER (WHERE index_eligible AND readmitted_30d), count(*) FILTER (WHERE index_eligible),
+                          to_char(avg(los_days) FILTER (WHERE encounter_class = 'inpatient' AND discharged_at IS NOT NULL), 'FM990.00'),
+                          count(*) FILTER (WHERE encounter_class = 'inpatient' AND discharged_at IS NOT NULL))
+              FROM gold.fact_encounter
+            """);
+        return (string)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task<string> SilverSizeAsync(NpgsqlDataSource dataSource)

@@ -1,13 +1,15 @@
 -- One row per clinical alert with the vital signs and NEWS2 sub-scores of the set that raised it and the unit the
 -- patient was on, so the values' clustering around the NEWS2 thresholds can be plotted.
 -- depends_on: silver.clinical_alerts, silver.vital_signs, silver.encounter_locations, silver.encounters
--- materialized: table
+-- materialized: per_patient
 --
 -- The unit is that of the alert encounter's stay covering the measurement ([started_at, ended_at)); when the
 -- measurement lies outside every stay of the encounter (taken just before the bed was assigned, or after
 -- discharge), the nearest stay of the encounter; null when the encounter has no stay. Days are the facility's
 -- calendar days (gold.facility_time_zone()).
-DELETE FROM gold.mart_alerts_vitals;
+DELETE FROM gold.mart_alerts_vitals x
+ USING model_patients m
+ WHERE x.source = m.source AND x.patient_id = m.patient_id;
 
 INSERT INTO gold.mart_alerts_vitals (alert_id, event_id, source, patient_id, encounter_id, unit, kind, severity,
     measured_at, alert_date, news2_score, news2_band, red_parameters, respiratory_rate, spo2, spo2_scale,
@@ -26,6 +28,7 @@ SELECT a.alert_id, a.event_id, a.source, a.patient_id, a.encounter_id, stay.unit
        v.heart_rate, v.temperature_c, v.consciousness, v.rr_score, v.spo2_score, v.oxygen_score, v.sbp_score,
        v.hr_score, v.consciousness_score, v.temperature_score
   FROM silver.clinical_alerts a
+  JOIN model_patients m ON m.source = a.source AND m.patient_id = a.patient_id
   LEFT JOIN silver.vital_signs v ON v.event_id = a.event_id
   LEFT JOIN LATERAL (
         SELECT l.unit
