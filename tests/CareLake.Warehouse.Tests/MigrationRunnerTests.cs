@@ -18,7 +18,7 @@ public class MigrationRunnerTests
             "SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_schema IN ('ingest','bronze','silver','gold','ops') ORDER BY 1");
         Assert.Equal(
             ["bronze.file_records", "bronze.raw_events", "gold.changed_patients", "gold.dim_date", "gold.dim_diagnosis", "gold.dim_location",
-             "gold.dim_patient", "gold.dim_procedure", "gold.fact_ehr_access", "gold.fact_encounter", "gold.fact_lab_results", "gold.fact_procedures",
+             "gold.dim_patient", "gold.dim_procedure", "gold.fact_encounter", "gold.fact_lab_results", "gold.fact_procedures",
              "gold.fact_vitals_hourly", "gold.mart_alerts_daily", "gold.mart_alerts_patients", "gold.mart_alerts_vitals",
              "gold.mart_census_daily", "gold.mart_data_completeness", "gold.mart_demographics", "gold.mart_diagnosis_patterns",
              "gold.mart_ehr_access", "gold.mart_los", "gold.mart_readmissions", "gold.patient_risk_snapshot", "gold.pending_patients",

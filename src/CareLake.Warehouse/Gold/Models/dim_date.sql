@@ -1,8 +1,8 @@
 -- A calendar, one row per day, over whole years: from 1 January of the earliest to 31 December of the latest year in
 -- which silver has a clinical date: encounters (admission, discharge, first and last event), diagnoses, and the dates
--- of the vital-sign, lab, procedure and EHR access facts (read from their date_key indexes, so a run does not scan silver's
+-- of the vital-sign, lab and procedure facts (read from their date_key indexes, so a run does not scan silver's
 -- largest tables).
--- depends_on: silver.encounters, silver.diagnoses, gold.fact_vitals_hourly, gold.fact_lab_results, gold.fact_procedures, gold.fact_ehr_access
+-- depends_on: silver.encounters, silver.diagnoses, gold.fact_vitals_hourly, gold.fact_lab_results, gold.fact_procedures
 -- materialized: table
 DELETE FROM gold.dim_date;
 
@@ -14,8 +14,7 @@ WITH years AS (
             UNION ALL SELECT extract(year FROM min(diagnosed_at) AT TIME ZONE 'UTC')::integer, extract(year FROM max(diagnosed_at) AT TIME ZONE 'UTC')::integer FROM silver.diagnoses
             UNION ALL SELECT min(date_key) / 10000, max(date_key) / 10000 FROM gold.fact_vitals_hourly
             UNION ALL SELECT min(date_key) / 10000, max(date_key) / 10000 FROM gold.fact_lab_results
-            UNION ALL SELECT min(date_key) / 10000, max(date_key) / 10000 FROM gold.fact_procedures
-            UNION ALL SELECT min(date_key) / 10000, max(date_key) / 10000 FROM gold.fact_ehr_access) AS t
+            UNION ALL SELECT min(date_key) / 10000, max(date_key) / 10000 FROM gold.fact_procedures) AS t
 )
 INSERT INTO gold.dim_date (
     date_key, date, year, quarter, month, month_name, day_of_month, day_of_week, day_name, is_weekend,

@@ -1,10 +1,11 @@
 -- EHR access per calendar day, user and patient (accesses that name a patient), with suspicious patterns flagged:
 -- many patients outside the user's unit, break-the-glass, after-hours bulk export, a patient sharing the user's surname.
--- depends_on: gold.fact_ehr_access, silver.patient_versions
--- materialized: per_patient
+-- depends_on: silver.ehr_access, silver.encounter_locations, silver.encounters, silver.patient_versions
+-- materialized: table
 --
 -- Definitions (docs/gold.md, "gold.mart_ehr_access"):
--- * Where a patient was at an access: gold.fact_ehr_access.patient_unit.
+-- * Where a patient was at an access: the unit of the patient's stay (encounter not cancelled) covering that moment;
+--   none when the patient was not on a unit.
 -- * A user's home unit: the unit where most of the user's accesses to patients on a unit took place, over all the
 --   data (ties: the first unit in byte order); none for users who never opened the chart of a patient on a unit
 --   (coders, billing). Silver holds no staff directory, so the unit is read from what the user did.
@@ -16,49 +17,41 @@
 --   followed by the family name's letters and an optional number (jsmith, jsmith2); the surname is the id without
 --   its first letter and trailing digits, and matches when it equals the ASCII letters, lower-cased, of the family
 --   name of any version of the patient's record (a maiden name counts too). Ids of another shape never match.
--- Incremental: a row depends on every access of its user that day and on the user's home unit, so a run recomputes
--- whole user-days: those in which a changed patient was accessed (before or now), and every day of a user whose
--- home unit moved. A full refresh recomputes every user-day.
-CREATE TEMP TABLE ehr_home ON COMMIT DROP AS
-SELECT DISTINCT ON (user_id) user_id, patient_unit AS home_unit
-  FROM gold.fact_ehr_access
- WHERE patient_unit IS NOT NULL
- GROUP BY user_id, patient_unit
- ORDER BY user_id, count(*) DESC, patient_unit COLLATE "C";
+DELETE FROM gold.mart_ehr_access;
 
-CREATE TEMP TABLE ehr_user_days ON COMMIT DROP AS
-SELECT f.access_date, f.user_id
-  FROM gold.fact_ehr_access f
-  JOIN model_patients m ON m.source = f.source AND m.patient_id = f.patient_id
- UNION
-SELECT x.access_date, x.user_id
-  FROM gold.mart_ehr_access x
-  JOIN model_patients m ON m.source = x.source AND m.patient_id = x.patient_id
- UNION
-SELECT x.access_date, x.user_id
-  FROM gold.mart_ehr_access x
-  LEFT JOIN ehr_home h ON h.user_id = x.user_id
- WHERE x.user_home_unit IS DISTINCT FROM h.home_unit;
-ANALYZE ehr_user_days;
-
-DELETE FROM gold.mart_ehr_access x
- USING ehr_user_days d
- WHERE x.access_date = d.access_date AND x.user_id = d.user_id;
-
-WITH accesses AS (
-    SELECT f.event_id, f.source, f.patient_id, f.user_id, f.user_role, f.action, f.outcome, f.occurred_at,
-           f.access_date, f.after_hours, f.patient_unit AS unit
-      FROM gold.fact_ehr_access f
-      JOIN ehr_user_days d ON d.access_date = f.access_date AND d.user_id = f.user_id
+WITH stays AS (
+    SELECT l.source, coalesce(l.patient_id, e.patient_id) AS patient_id, l.unit, l.started_at, l.ended_at
+      FROM silver.encounter_locations l
+      JOIN silver.encounters e ON e.source = l.source AND e.encounter_id = l.encounter_id
+     WHERE e.status IN ('in_house', 'discharged')
 ),
-surnames AS (
-    SELECT DISTINCT v.source, v.patient_id, lower(regexp_replace(v.family_name, '[^A-Za-z]', '', 'g')) AS surname
-      FROM silver.patient_versions v
-      JOIN (SELECT DISTINCT source, patient_id FROM accesses) p ON p.source = v.source AND p.patient_id = v.patient_id
-     WHERE v.family_name IS NOT NULL
+located AS (
+    SELECT DISTINCT ON (a.event_id) a.event_id, s.unit
+      FROM silver.ehr_access a
+      JOIN stays s ON s.source = a.source AND s.patient_id = a.patient_id
+                  AND s.started_at <= a.occurred_at AND (s.ended_at IS NULL OR s.ended_at > a.occurred_at)
+     ORDER BY a.event_id, s.started_at DESC, s.unit
+),
+accesses AS (
+    SELECT a.event_id, a.source, a.patient_id, a.user_id, a.user_role, a.action, a.outcome, a.occurred_at,
+           gold.facility_local(a.occurred_at)::date AS access_date,
+           extract(hour FROM gold.facility_local(a.occurred_at)) NOT BETWEEN 7 AND 18 AS after_hours,
+           l.unit
+      FROM silver.ehr_access a
+      LEFT JOIN located l ON l.event_id = a.event_id
+     WHERE a.patient_id IS NOT NULL
 ),
 home AS (
-    SELECT user_id, home_unit FROM ehr_home
+    SELECT DISTINCT ON (user_id) user_id, unit AS home_unit
+      FROM accesses
+     WHERE unit IS NOT NULL
+     GROUP BY user_id, unit
+     ORDER BY user_id, count(*) DESC, unit COLLATE "C"
+),
+surnames AS (
+    SELECT DISTINCT source, patient_id, lower(regexp_replace(family_name, '[^A-Za-z]', '', 'g')) AS surname
+      FROM silver.patient_versions
+     WHERE family_name IS NOT NULL
 ),
 per_patient AS (
     SELECT a.access_date, a.user_id, a.source, a.patient_id,
