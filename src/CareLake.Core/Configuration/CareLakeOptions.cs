@@ -96,6 +96,10 @@ public sealed record CareLakeOptions
     [JsonPropertyName("http_max_request_bytes")]
     public long HttpMaxRequestBytes { get; init; } = 16L << 20;
 
+    /// <summary>The DAG's schedules, retries, timeouts, concurrency and artifacts (see <see cref="ScheduleOptions"/>). Config key <c>schedule</c>.</summary>
+    [JsonPropertyName("schedule")]
+    public ScheduleOptions Schedule { get; init; } = new();
+
     public bool IsLocalMode => string.IsNullOrWhiteSpace(DatabaseUrl);
 
     private static readonly JsonSerializerOptions FileOptions = new()
@@ -189,6 +193,7 @@ public sealed record CareLakeOptions
         Require(!string.IsNullOrWhiteSpace(DataDirectory), "data_dir must not be empty");
         Require(HttpPort is >= 0 and <= 65_535, "http_port must be 0–65,535");
         Require(HttpMaxRequestBytes is >= 1024 and <= 1L << 30, "http_max_request_bytes must be 1 KiB–1 GiB");
+        Schedule.Validate();
     }
 
     private static void Require(bool condition, string message)
