@@ -198,7 +198,7 @@ public sealed class DagRunner(NpgsqlDataSource dataSource, RunnerSettings settin
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
-                    lastError = Describe(e);
+                    lastError = e is OperationCanceledException ? $"timed out after {settings.TaskTimeout.TotalSeconds:0.###} s" : Describe(e);
                     var duration = (long)timeProvider.GetElapsedTime(attemptStart).TotalMilliseconds;
                     await _history.AttemptFinishedAsync(lastTaskRunId, TaskRunStatus.Failed, timeProvider.GetUtcNow(), null, lastError, CancellationToken.None);
                     await OperationalEvents.RecordAsync(dataSource, new PipelineEvent(runId, task.Name, "failed", null, duration, lastError), CancellationToken.None);

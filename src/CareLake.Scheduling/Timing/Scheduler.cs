@@ -42,6 +42,9 @@ public sealed record ScheduledRun(string Job, DateTimeOffset DueAt, bool Claimed
 public sealed class Scheduler(IReadOnlyList<CronJob> jobs, ScheduleClaims claims, Func<ScheduledJob, string, CancellationToken, Task<RunOutcome>> run,
     TimeProvider timeProvider, string holder)
 {
+    /// <summary>Called with a job and its next due time once the scheduler's timer for it is set (for displays and tests).</summary>
+    public Action<string, DateTimeOffset>? Waiting { get; init; }
+
     /// <summary>Runs until cancelled; reports each occurrence it reached.</summary>
     public async Task RunAsync(IProgress<ScheduledRun>? progress, CancellationToken cancellationToken)
     {
@@ -59,7 +62,9 @@ public sealed class Scheduler(IReadOnlyList<CronJob> jobs, ScheduleClaims claims
             var wait = due - timeProvider.GetUtcNow();
             try
             {
-                if (wait > TimeSpan.Zero) await Task.Delay(wait, timeProvider, cancellationToken);
+                var delay = wait > TimeSpan.Zero ? Task.Delay(wait, timeProvider, cancellationToken) : Task.CompletedTask;
+                Waiting?.Invoke(job.Job.Name, due);
+                await delay;
             }
             catch (OperationCanceledException)
             {
