@@ -33,6 +33,7 @@ public static class PipelineDag
     public const string Imports = "source.imports";
     public const string DrainSilver = "silver.drain";
     public const string Seeds = "gold.seeds";
+    public const string BackfillRange = "gold.backfill_range";
     public const string Export = "export.parquet";
 
     public static string QualityTask(string table) => "quality." + table;
@@ -65,6 +66,8 @@ public static class PipelineDag
             silverDone = [name];
         }
 
+        tasks.Add(new DagTask(BackfillRange, DagStage.Gold, silverDone, (context, ct) => Backfill.QueueRangeAsync(dataSource, context.Range, ct)));
+        silverDone = [BackfillRange];
         tasks.Add(new DagTask(Seeds, DagStage.Gold, silverDone, async (_, ct) =>
         {
             await GoldModels.RunAsync(dataSource, new GoldRunOptions { Select = [], Models = [], LoadSeeds = true }, null, ct);
