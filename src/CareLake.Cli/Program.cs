@@ -15,6 +15,7 @@ var root = new RootCommand("CareLake: a healthcare data pipeline from clinical s
     GoldCommand.Create(),
     RebuildCommand.Create(),
     RunCommand.Create(),
+    ScheduleCommand.Create(),
     ExportCommand.Create(),
     DbCommand.Create(),
     KafkaMockCommand.Create(),

@@ -41,9 +41,9 @@ public sealed record ScheduleOptions
     [JsonPropertyName("export_dir")]
     public string? ExportDirectory { get; init; }
 
-    /// <summary>Files the DAG's sources step imports (paths or globs of FHIR NDJSON, Synthea CSV, event NDJSON). Default: none.</summary>
+    /// <summary>File drops the DAG's source step imports on every run (each record lands in bronze once, so files already imported add nothing). Default: none.</summary>
     [JsonPropertyName("imports")]
-    public IReadOnlyList<string> Imports { get; init; } = [];
+    public IReadOnlyList<ScheduledImport> Imports { get; init; } = [];
 
     /// <summary>Throws <see cref="ConfigurationException"/> naming the first invalid setting.</summary>
     public void Validate()
@@ -52,6 +52,12 @@ public sealed record ScheduleOptions
         Require(BackoffBaseMs is >= 0 and <= 3_600_000, "schedule.backoff_base_ms must be 0–3,600,000");
         Require(TaskTimeoutSeconds is >= 1 and <= 86_400, "schedule.task_timeout_seconds must be 1–86,400");
         Require(Concurrency is >= 1 and <= 64, "schedule.concurrency must be 1–64");
+        foreach (var import in Imports)
+        {
+            Require(import.Format is "fhir" or "ndjson" or "synthea", $"schedule.imports format '{import.Format}' is not fhir, ndjson or synthea");
+            Require(!string.IsNullOrWhiteSpace(import.Path), "every schedule.imports entry needs a path");
+        }
+
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var job in Jobs)
         {
@@ -92,4 +98,16 @@ public sealed record ScheduledJob
     /// <summary>Rebuild per_patient gold models for every patient. Default false.</summary>
     [JsonPropertyName("full_refresh")]
     public bool FullRefresh { get; init; }
+}
+
+/// <summary>A file drop: a file or folder imported by the DAG's source step, as <c>carelake import FORMAT PATH</c> would.</summary>
+public sealed record ScheduledImport
+{
+    /// <summary><c>fhir</c> (FHIR JSON/NDJSON), <c>ndjson</c> (contract events) or <c>synthea</c> (a Synthea CSV folder).</summary>
+    [JsonPropertyName("format")]
+    public string Format { get; init; } = "";
+
+    /// <summary>A file, or a folder whose files of that format are imported.</summary>
+    [JsonPropertyName("path")]
+    public string Path { get; init; } = "";
 }

@@ -32,7 +32,8 @@ public sealed record CronJob(ScheduledJob Job, CronExpression Expression, TimeZo
 }
 
 /// <summary>A scheduled occurrence run (or left to another scheduler).</summary>
-public sealed record ScheduledRun(string Job, DateTimeOffset DueAt, bool Claimed, RunOutcome? Outcome);
+/// <param name="Error">Why the occurrence could not run (the warehouse was unreachable, the DAG could not start).</param>
+public sealed record ScheduledRun(string Job, DateTimeOffset DueAt, bool Claimed, RunOutcome? Outcome, string? Error = null);
 
 /// <summary>
 /// Runs jobs on their cron expressions, with time from a <see cref="TimeProvider"/>. Each occurrence is claimed in
@@ -71,7 +72,22 @@ public sealed class Scheduler(IReadOnlyList<CronJob> jobs, ScheduleClaims claims
                 return;
             }
 
-            progress?.Report(await RunOccurrenceAsync(job, due, cancellationToken));
+            ScheduledRun reached;
+            try
+            {
+                reached = await RunOccurrenceAsync(job, due, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // One occurrence failing to start does not stop the schedule: the next one is tried.
+                reached = new ScheduledRun(job.Job.Name, due, false, null, e.Message);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            progress?.Report(reached);
             after = due;
         }
     }
