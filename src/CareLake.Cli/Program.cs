@@ -16,6 +16,7 @@ var root = new RootCommand("CareLake: a healthcare data pipeline from clinical s
     RebuildCommand.Create(),
     RunCommand.Create(),
     ExportCommand.Create(),
+    DqCommand.Create(),
     DbCommand.Create(),
     KafkaMockCommand.Create(),
 };

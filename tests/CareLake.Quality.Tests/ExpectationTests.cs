@@ -2,17 +2,22 @@ using CareLake.Testing;
 
 namespace CareLake.Quality.Tests;
 
-public sealed class QualityDatabase : IAsyncLifetime
+/// <summary>A database of one test class: each class names its own, so classes running in parallel never share one.</summary>
+public abstract class QualityDatabase(string name) : IAsyncLifetime
 {
     public string ConnectionString { get; private set; } = "";
 
-    public async Task InitializeAsync() => ConnectionString = await TestDatabase.CreateAsync("quality_expectations");
+    public async Task InitializeAsync() => ConnectionString = await TestDatabase.CreateAsync(name);
 
     public Task DisposeAsync() => Task.CompletedTask;
 }
 
+public sealed class ExpectationDatabase() : QualityDatabase("quality_expectations");
+
+public sealed class ReportDatabase() : QualityDatabase("quality_report");
+
 /// <summary>Each expectation type stays silent on a good table and fires on one spoiled the way it guards against.</summary>
-public sealed class ExpectationTests(QualityDatabase database) : IClassFixture<QualityDatabase>
+public sealed class ExpectationTests(ExpectationDatabase database) : IClassFixture<ExpectationDatabase>
 {
     public static TheoryData<string, string, string, long> Cases => new()
     {
