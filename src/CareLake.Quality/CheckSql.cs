@@ -11,11 +11,14 @@ internal sealed class CheckSql
 {
     private readonly QualitySuite _suite;
     private readonly QualityCheck _check;
+    private readonly string _prefix;
 
-    public CheckSql(QualitySuite suite, QualityCheck check)
+    /// <param name="prefix">Parameter names' prefix, distinct per check when several checks share one statement.</param>
+    public CheckSql(QualitySuite suite, QualityCheck check, string prefix = "dq")
     {
         _suite = suite;
         _check = check;
+        _prefix = prefix;
     }
 
     public Dictionary<string, object> Parameters { get; } = new(StringComparer.Ordinal);
@@ -34,8 +37,8 @@ internal sealed class CheckSql
 
     private string Param(string name, object value)
     {
-        Parameters["dq_" + name] = value;
-        return "@dq_" + name;
+        Parameters[_prefix + "_" + name] = value;
+        return "@" + _prefix + "_" + name;
     }
 
     /// <summary>The condition true of a failing row of <c>t</c> (row-level checks), plus the check's filter and an optional scope.</summary>

@@ -187,7 +187,7 @@ public static class QualityRunner
         }
     }
 
-    private static string FailedStatus(QualitySeverity severity) => severity switch
+    internal static string FailedStatus(QualitySeverity severity) => severity switch
     {
         QualitySeverity.Warn => CheckStatus.Warned,
         QualitySeverity.Quarantine => CheckStatus.Quarantined,
@@ -265,9 +265,10 @@ public static class QualityRunner
         return values;
     }
 
-    private static async Task<QualityCheckResult> RecordAsync(
+    internal static async Task<QualityCheckResult> RecordAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, long dqRunId, QualitySuite suite, QualityCheck check, string status,
-        double? observed, long failing, string? message, Stopwatch watch, CheckSql? sql, CancellationToken cancellationToken)
+        double? observed, long failing, string? message, Stopwatch watch, CheckSql? sql, CancellationToken cancellationToken,
+        string? scope = null, IReadOnlyDictionary<string, object>? scopeParameters = null, bool moveRows = true)
     {
         long resultId;
         await using (var insert = new NpgsqlCommand(
@@ -297,11 +298,12 @@ public static class QualityRunner
                 ["dq_run_id"] = dqRunId,
                 ["table_name"] = suite.Table,
             };
-            await ExecuteAsync(connection, transaction, sql.InsertFailures(), extra, cancellationToken);
-            if (check.Severity == QualitySeverity.Quarantine)
+            foreach (var (k, v) in scopeParameters ?? new Dictionary<string, object>()) extra[k] = v;
+            await ExecuteAsync(connection, transaction, sql.InsertFailures(scope), extra, cancellationToken);
+            if (check.Severity == QualitySeverity.Quarantine && moveRows)
             {
                 extra["reason"] = $"dq:{suite.Name}.{check.Name}";
-                await ExecuteAsync(connection, transaction, sql.MoveToQuarantine(), extra, cancellationToken);
+                await ExecuteAsync(connection, transaction, sql.MoveToQuarantine(scope), extra, cancellationToken);
             }
         }
 
@@ -330,7 +332,7 @@ public static class QualityRunner
         return result is null or DBNull ? default! : (T)Convert.ChangeType(result, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, IReadOnlyDictionary<string, object> parameters, CancellationToken cancellationToken)
+    internal static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, IReadOnlyDictionary<string, object> parameters, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);

@@ -65,3 +65,7 @@ BEGIN
 END $$;
 CREATE TRIGGER dq_results_append_only BEFORE UPDATE ON ops.dq_results FOR EACH ROW EXECUTE FUNCTION ops.dq_refuse_update();
 CREATE TRIGGER dq_failures_append_only BEFORE UPDATE ON ops.dq_failures FOR EACH ROW EXECUTE FUNCTION ops.dq_refuse_update();
+
+-- stream applies the silver suites' row-level checks to each micro-batch's rows, found by their bronze ids.
+CREATE INDEX vital_signs_bronze_idx ON silver.vital_signs (bronze_id);
+CREATE INDEX lab_results_bronze_idx ON silver.lab_results (bronze_id);
