@@ -17,6 +17,7 @@ var root = new RootCommand("CareLake: a healthcare data pipeline from clinical s
     RunCommand.Create(),
     ScheduleCommand.Create(),
     ExportCommand.Create(),
+    DqCommand.Create(),
     DbCommand.Create(),
     KafkaMockCommand.Create(),
 };

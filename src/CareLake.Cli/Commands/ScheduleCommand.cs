@@ -41,8 +41,7 @@ internal static class DagHost
                 var results = await import.RunAsync(imports.SelectMany(Sources).ToList(), ct);
                 return new TaskResult(results.Sum(r => r.AlreadyImported ? 0 : r.Records));
             },
-            // Wiring point for the data-quality suites (CareLake.Quality): an IQualityStep adapter over QualityRunner.
-            Quality = Scheduling.Quality.NoQualitySuites.Instance,
+            Quality = new Scheduling.Quality.SuitesQualityStep(warehouse.DataSource, options.Quality),
             ExportDirectory = options.Schedule.ExportDirectory ?? Path.Combine(options.DataDirectory, "export"),
         });
     }

@@ -57,8 +57,10 @@ public static class PipelineDag
             silverDone = [DrainSilver];
         }
 
-        // Silver tables with a suite get a step before gold reads them.
-        var silverChecks = parts.Quality.Tables.Where(t => t.StartsWith("silver.", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        // Bronze and silver tables with a suite get one step before gold reads them.
+        var silverChecks = parts.Quality.Tables
+            .Where(t => t.StartsWith("silver.", StringComparison.Ordinal) || t.StartsWith("bronze.", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal).ToList();
         if (silverChecks.Count > 0)
         {
             var name = QualityTask("silver");
