@@ -15,7 +15,9 @@ var root = new RootCommand("CareLake: a healthcare data pipeline from clinical s
     GoldCommand.Create(),
     RebuildCommand.Create(),
     RunCommand.Create(),
+    ScheduleCommand.Create(),
     ExportCommand.Create(),
+    DqCommand.Create(),
     DbCommand.Create(),
     KafkaMockCommand.Create(),
 };

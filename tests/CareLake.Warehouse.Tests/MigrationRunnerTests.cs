@@ -24,7 +24,7 @@ public class MigrationRunnerTests
              "gold.mart_ehr_access", "gold.mart_los", "gold.mart_readmissions", "gold.patient_risk_snapshot", "gold.pending_patients",
              "gold.seed_charlson_icd10", "gold.seed_condition_groups", "gold.seed_icd10cm_chapters", "gold.seed_planned_codes",
              "gold.seed_restricted_zip3", "gold.seed_snomed_icd10cm", "ingest.acknowledged_keys", "ingest.files", "ingest.idempotency_keys",
-             "ingest.silver_pending", "ingest.source_positions", "ops.model_runs", "ops.operational_alerts", "ops.pipeline_events", "ops.readmission_settings", "silver.adt_events",
+             "ingest.silver_pending", "ingest.source_positions", "ops.dq_failures", "ops.dq_quarantine", "ops.dq_results", "ops.dq_runs", "ops.model_runs", "ops.operational_alerts", "ops.pipeline_events", "ops.readmission_settings", "ops.runs", "ops.schedule_claims", "ops.task_runs", "silver.adt_events",
              "silver.clinical_alerts", "silver.diagnoses", "silver.duplicate_events", "silver.ehr_access", "silver.encounter_locations",
              "silver.encounters", "silver.lab_results", "silver.patient_records", "silver.patient_versions", "silver.patients",
              "silver.procedures", "silver.quarantine", "silver.unsupported_records", "silver.vital_signs"],

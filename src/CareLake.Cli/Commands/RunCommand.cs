@@ -1,11 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
+using CareLake.Scheduling.Graph;
+using CareLake.Scheduling.Running;
+using CareLake.Scheduling.Timing;
 using CareLake.Warehouse.Gold;
 using Spectre.Console;
 
 namespace CareLake.Cli.Commands;
 
-/// <summary><c>carelake run gold</c>: the gold models, in dependency order.</summary>
+/// <summary><c>carelake run</c>: the whole DAG (or a selection, a backfill, a resume); <c>carelake run gold</c>: the gold models, in dependency order.</summary>
 public static class RunCommand
 {
     public static Command Create()
@@ -32,7 +35,90 @@ public static class RunCommand
             AnsiConsole.Write(Summary(runs));
             return runs.Any(r => r.Status != GoldRunStatus.Success) ? CommandRunner.Failed : 0;
         });
-        return new Command("run", "Run pipeline stages on demand.") { gold };
+        var run = new Command("run",
+            "Run the pipeline's DAG once: sources (the config's schedule.imports) → gold models in dependency order → data-quality " +
+            "steps → the Parquet export. Tasks run when their inputs succeeded (schedule.concurrency at a time), each attempt under " +
+            "schedule.task_timeout_seconds, retried schedule.retries times with exponential backoff and jitter; a task failing for " +
+            "good raises a task_failed alert and skips its downstream. History in ops.runs/ops.task_runs, a JSON artifact per run. " +
+            "Exit codes: 0 success, 1 a task failed, 2 usage or config error, 3 another run holds the DAG's lease, 4 data quality " +
+            "blocked a table. `carelake run gold` runs only the gold models.")
+        {
+            gold,
+        };
+        var dagSelect = new Option<string[]>("--select", "-s")
+        {
+            Description = "Run only these tasks: TASK, TASK+ (and downstream), +TASK (and upstream), or a stage (source, silver, gold, quality, export); " +
+                "gold models may drop the gold. prefix (repeatable, or comma-separated).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var from = new Option<string?>("--from") { Description = "Backfill: the first day (YYYY-MM-DD) whose gold rows are recomputed; needs --to." };
+        var to = new Option<string?>("--to") { Description = "Backfill: the last day (YYYY-MM-DD, inclusive)." };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run RUN_ID: the tasks that succeeded in it are not run again." };
+        var dagFullRefresh = new Option<bool>("--full-refresh") { Description = "Rebuild per_patient models for every patient instead of the changed ones." };
+        run.Options.Add(dagSelect);
+        run.Options.Add(from);
+        run.Options.Add(to);
+        run.Options.Add(resume);
+        run.Options.Add(dagFullRefresh);
+        run.SetAction(async (context, parseResult) =>
+        {
+            DateRange? range = null;
+            var (fromText, toText) = (parseResult.GetValue(from), parseResult.GetValue(to));
+            if (fromText is not null || toText is not null)
+            {
+                if (!DateOnly.TryParseExact(fromText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first) ||
+                    !DateOnly.TryParseExact(toText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var last) || last < first)
+                {
+                    CliContext.Log("error: --from and --to must both be days (YYYY-MM-DD), --from not after --to");
+                    return DagExitCodes.Usage;
+                }
+
+                range = new DateRange(first, last);
+            }
+
+            var request = new RunRequest
+            {
+                Trigger = range is null ? "manual" : "backfill",
+                Select = parseResult.GetValue(dagSelect) ?? [],
+                Range = range,
+                FullRefresh = parseResult.GetValue(dagFullRefresh),
+                ResumeRunId = parseResult.GetValue(resume),
+            };
+            await using var warehouse = await Warehouse.Postgres.Warehouse.OpenAsync(context.Options, CliContext.Log, context.Stopping);
+            var dag = DagHost.Build(warehouse, context);
+            try
+            {
+                dag.Select(request.Select);
+            }
+            catch (DagException e)
+            {
+                CliContext.Log($"error: {e.Message}");
+                return DagExitCodes.Usage;
+            }
+
+            await using var lease = await RunLease.TryAcquireAsync(warehouse.DataSource, context.Stopping);
+            if (lease is null)
+            {
+                CliContext.Log("error: another run of the DAG holds its lease on this warehouse; try again when it ends");
+                return DagExitCodes.LeaseHeld;
+            }
+
+            RunOutcome outcome;
+            try
+            {
+                outcome = await DagHost.RunAsync(new DagRunner(warehouse.DataSource, DagHost.Settings(context.Options), context.Time), dag, request, context.Stopping);
+            }
+            catch (RunException e)
+            {
+                CliContext.Log($"error: {e.Message}");
+                return DagExitCodes.Usage;
+            }
+
+            AnsiConsole.Write(DagHost.Summary(outcome));
+            CliContext.Log($"run {outcome.RunId} {outcome.Status}; artifact {outcome.ArtifactPath}");
+            return DagExitCodes.For(outcome);
+        });
+        return run;
     }
 
     /// <summary>Runs the gold models with a progress display (or log lines when the output is not a terminal).</summary>

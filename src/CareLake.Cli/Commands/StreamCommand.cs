@@ -118,7 +118,10 @@ public static class StreamCommand
         new(warehouse.DataSource,
             SilverStages.All(new PayloadLimits(options.MaxPayloadBytes)),
             context.Time,
-            CliContext.Log);
+            CliContext.Log)
+        {
+            QualityChecks = options.Quality.StreamChecks ? Quality.BatchQualityChecks.Shipped : null,
+        };
 
     internal static async Task ShowProgressAsync(StreamStatistics statistics, Task run)
     {

@@ -96,6 +96,14 @@ public sealed record CareLakeOptions
     [JsonPropertyName("http_max_request_bytes")]
     public long HttpMaxRequestBytes { get; init; } = 16L << 20;
 
+    /// <summary>Data-quality settings (config key <c>quality</c>); see <see cref="QualityOptions"/>.</summary>
+    [JsonPropertyName("quality")]
+    public QualityOptions Quality { get; init; } = new();
+
+    /// <summary>The DAG's schedules, retries, timeouts, concurrency and artifacts (see <see cref="ScheduleOptions"/>). Config key <c>schedule</c>.</summary>
+    [JsonPropertyName("schedule")]
+    public ScheduleOptions Schedule { get; init; } = new();
+
     public bool IsLocalMode => string.IsNullOrWhiteSpace(DatabaseUrl);
 
     private static readonly JsonSerializerOptions FileOptions = new()
@@ -147,6 +155,12 @@ public sealed record CareLakeOptions
             PostgresBinDirectory = Env("CARELAKE_PG_BIN") ?? options.PostgresBinDirectory,
             HttpPort = EnvInt("CARELAKE_HTTP_PORT") ?? options.HttpPort,
             HttpMaxRequestBytes = EnvInt("CARELAKE_HTTP_MAX_REQUEST_BYTES") ?? options.HttpMaxRequestBytes,
+            Quality = options.Quality with
+            {
+                RetentionDays = EnvInt("CARELAKE_DQ_RETENTION_DAYS") ?? options.Quality.RetentionDays,
+                DriftRuns = EnvInt("CARELAKE_DQ_DRIFT_RUNS") ?? options.Quality.DriftRuns,
+                StreamChecks = Env("CARELAKE_DQ_STREAM_CHECKS") is { } sc ? bool.TryParse(sc, out var b) ? b : throw new ConfigurationException($"CARELAKE_DQ_STREAM_CHECKS must be true or false, not '{sc}'.") : options.Quality.StreamChecks,
+            },
         };
         options.Validate();
         return options;
@@ -189,6 +203,8 @@ public sealed record CareLakeOptions
         Require(!string.IsNullOrWhiteSpace(DataDirectory), "data_dir must not be empty");
         Require(HttpPort is >= 0 and <= 65_535, "http_port must be 0–65,535");
         Require(HttpMaxRequestBytes is >= 1024 and <= 1L << 30, "http_max_request_bytes must be 1 KiB–1 GiB");
+        Quality.Validate();
+        Schedule.Validate();
     }
 
     private static void Require(bool condition, string message)

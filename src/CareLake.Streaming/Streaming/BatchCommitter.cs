@@ -1,5 +1,6 @@
 using CareLake.Ingest.Bronze;
 using CareLake.Ingest.Positions;
+using CareLake.Quality;
 using CareLake.Warehouse.Gold;
 using CareLake.Warehouse.Postgres;
 using CareLake.Warehouse.Silver;
@@ -26,7 +27,8 @@ public sealed record PreparedBatch(
 /// patients touched for the gold refresher and record them for the incremental gold models.
 /// Either all of it commits, or none of it and the batch is read again.
 /// </summary>
-public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISilverStage> stages, TimeProvider time, string workerId, Action<string>? log = null) : IAsyncDisposable
+/// <remarks>With <paramref name="qualityChecks"/>, the silver suites' row-level checks run on the batch's rows before it commits (see <see cref="BatchQualityChecks"/>).</remarks>
+public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISilverStage> stages, TimeProvider time, string workerId, Action<string>? log = null, BatchQualityChecks? qualityChecks = null) : IAsyncDisposable
 {
     private readonly Dictionary<string, ISilverStage> _stages = stages.ToDictionary(s => s.Stream, StringComparer.Ordinal);
     private readonly Action<string> _log = log ?? (_ => { });
@@ -135,6 +137,15 @@ public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISil
                     await transaction.RollbackAsync("record", cancellationToken);
                     foreach (var entry in await one.QuarantineAsync(connection, ids, Describe(e), now, cancellationToken)) outcome.Quarantine(entry);
                 }
+            }
+        }
+
+        if (qualityChecks is not null && batch.Silver.Count > 0)
+        {
+            var checkedRows = await qualityChecks.ApplyAsync(connection, ids, workerId, cancellationToken);
+            if (checkedRows.FailedChecks > 0)
+            {
+                _log($"data quality: {checkedRows.FailingRows:N0} rows failed {checkedRows.FailedChecks} checks, {checkedRows.QuarantinedRows:N0} quarantined");
             }
         }
 

@@ -1,3 +1,4 @@
+using CareLake.Quality;
 using CareLake.Warehouse.Silver;
 using Npgsql;
 
@@ -12,7 +13,10 @@ public sealed record PipelineContext(
     Action<string> Log,
     TimeSpan? GoldRefreshInterval = null)
 {
-    public BatchCommitter CreateCommitter(string workerId) => new(DataSource, Stages, Time, workerId, Log);
+    /// <summary>The silver suites' row-level checks applied inside every micro-batch's transaction (docs/quality.md); null turns them off. Default: the shipped suites.</summary>
+    public BatchQualityChecks? QualityChecks { get; init; } = BatchQualityChecks.Shipped;
+
+    public BatchCommitter CreateCommitter(string workerId) => new(DataSource, Stages, Time, workerId, Log, QualityChecks);
 
     public GoldRefresher CreateGoldRefresher() => new(DataSource, Time, GoldRefreshInterval ?? TimeSpan.FromMilliseconds(500), Log);
 }
