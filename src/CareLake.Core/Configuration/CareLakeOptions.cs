@@ -96,6 +96,10 @@ public sealed record CareLakeOptions
     [JsonPropertyName("http_max_request_bytes")]
     public long HttpMaxRequestBytes { get; init; } = 16L << 20;
 
+    /// <summary>Alert delivery: webhooks, Kafka topics, dedupe, rate limits, monitors (see <see cref="AlertOptions"/>). Config key <c>alerts</c>.</summary>
+    [JsonPropertyName("alerts")]
+    public AlertOptions Alerts { get; init; } = new();
+
     public bool IsLocalMode => string.IsNullOrWhiteSpace(DatabaseUrl);
 
     private static readonly JsonSerializerOptions FileOptions = new()
@@ -147,6 +151,7 @@ public sealed record CareLakeOptions
             PostgresBinDirectory = Env("CARELAKE_PG_BIN") ?? options.PostgresBinDirectory,
             HttpPort = EnvInt("CARELAKE_HTTP_PORT") ?? options.HttpPort,
             HttpMaxRequestBytes = EnvInt("CARELAKE_HTTP_MAX_REQUEST_BYTES") ?? options.HttpMaxRequestBytes,
+            Alerts = options.Alerts with { Enabled = Env("CARELAKE_ALERTS_ENABLED") is { } on ? on is not ("0" or "false" or "off") : options.Alerts.Enabled },
         };
         options.Validate();
         return options;
@@ -189,6 +194,7 @@ public sealed record CareLakeOptions
         Require(!string.IsNullOrWhiteSpace(DataDirectory), "data_dir must not be empty");
         Require(HttpPort is >= 0 and <= 65_535, "http_port must be 0–65,535");
         Require(HttpMaxRequestBytes is >= 1024 and <= 1L << 30, "http_max_request_bytes must be 1 KiB–1 GiB");
+        Alerts.Validate();
     }
 
     private static void Require(bool condition, string message)
