@@ -57,7 +57,7 @@ public sealed class AlertDispatcher : IAsyncDisposable
         _options = options;
         _time = time ?? TimeProvider.System;
         _log = log ?? (_ => { });
-        _store = new AlertStore(dataSource, holder ?? $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
+        _store = new AlertStore(dataSource, holder ?? $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
         _publisher = options.Kafka ? publisher : null;
         _monitors = monitors;
         _webhooks = new WebhookSender(options.WebhookRetries, TimeSpan.FromMilliseconds(options.WebhookBackoffMs),

@@ -161,7 +161,7 @@ public sealed class AlertStore(NpgsqlDataSource dataSource, string holder)
             if (previousKey is not null && previousKey != alert.Key && alert.RaisedAt >= previousRaised && alert.RaisedAt - previousRaised < window)
             {
                 await using var suppress = new NpgsqlCommand("""
-                    UPDATE ops.alert_dedupe SET suppressed = suppressed + 1 WHERE dedupe_key = $1;
+                    WITH counted AS (UPDATE ops.alert_dedupe SET suppressed = suppressed + 1 WHERE dedupe_key = $1)
                     INSERT INTO ops.alert_deliveries (alert_key, channel, status, attempts, detail) VALUES ($2, '*', 'deduplicated', 0, $3)
                     """, connection, transaction);
                 suppress.Parameters.Add(new NpgsqlParameter { Value = alert.DedupeKey });

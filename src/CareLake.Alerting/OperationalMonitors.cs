@@ -109,13 +109,18 @@ public sealed class OperationalMonitors(NpgsqlDataSource dataSource, AlertOption
         long? start;
         await using (var first = new NpgsqlCommand("""
             SELECT coalesce((SELECT bronze_last_id FROM ops.alert_monitor_samples WHERE taken_at <= $1 ORDER BY taken_at DESC LIMIT 1),
-                            (SELECT bronze_last_id FROM ops.alert_monitor_samples WHERE taken_at < $2 ORDER BY taken_at LIMIT 1));
-            DELETE FROM ops.alert_monitor_samples WHERE taken_at < $1 - interval '1 day';
+                            (SELECT bronze_last_id FROM ops.alert_monitor_samples WHERE taken_at < $2 ORDER BY taken_at LIMIT 1))
             """, connection))
         {
             first.Parameters.Add(new NpgsqlParameter { Value = windowStart, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             first.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             start = await first.ExecuteScalarAsync(cancellationToken) is long s ? s : null;
+        }
+
+        await using (var prune = new NpgsqlCommand("DELETE FROM ops.alert_monitor_samples WHERE taken_at < $1", connection))
+        {
+            prune.Parameters.Add(new NpgsqlParameter { Value = windowStart - TimeSpan.FromDays(1), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await prune.ExecuteNonQueryAsync(cancellationToken);
         }
 
         if (start is not { } from || current - from < options.QuarantineMinMessages) return [];
