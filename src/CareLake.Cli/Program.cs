@@ -18,6 +18,7 @@ var root = new RootCommand("CareLake: a healthcare data pipeline from clinical s
     ExportCommand.Create(),
     DbCommand.Create(),
     KafkaMockCommand.Create(),
+    AlertsCommand.Create(),
 };
 root.Options.Add(CliContext.ConfigOption);
 
