@@ -12,6 +12,7 @@ var root = new RootCommand("CareLake benchmarks: each scenario prints its figure
     CareLake.Bench.Scenarios.MllpBenchmark.Create(),
     CareLake.Bench.Scenarios.HttpIngestBenchmark.Create(),
     CareLake.Bench.Scenarios.GoldBenchmark.Create(),
+    CareLake.Bench.Scenarios.AlertsBenchmark.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

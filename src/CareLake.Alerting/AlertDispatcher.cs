@@ -31,8 +31,8 @@ public sealed class DispatchStatistics
 /// Delivers new clinical alerts, operational alerts and pipeline events: wakes on the commit that raised them
 /// (LISTEN carelake_alerts, with polling as the fallback), dedupes, rate-limits webhooks per route and kind, publishes
 /// to Kafka and POSTs to the matching webhooks, recording each channel's outcome. Only the holder of the lease in
-/// <c>ops.alert_dispatcher_lease</c> delivers, so several processes can run one safely. At least once: a channel is
-/// recorded right after it succeeds, so a crash between the two repeats that one message (same Kafka key).
+/// <c>ops.alert_dispatcher_lease</c> delivers, so several processes can run one safely. At least once: an alert's channels are
+/// recorded right after they succeed, so a crash in between repeats that one alert's messages (same Kafka key).
 /// </summary>
 public sealed class AlertDispatcher : IAsyncDisposable
 {
@@ -226,22 +226,25 @@ public sealed class AlertDispatcher : IAsyncDisposable
             return;
         }
 
+        // Every channel's outcome is recorded in one transaction once the alert is through: a crash before it repeats
+        // this alert's messages (at least once), never an earlier one's.
+        var outcomes = new List<ChannelOutcome>();
         if (_publisher is not null && !done.Contains("kafka"))
         {
             var topic = alert.Source == AlertSource.Pipeline ? _options.PipelineEventsTopic : _options.AlertsTopic;
             await _publisher.PublishAsync(topic, alert.Key, alert.ToKafkaJson(), cancellationToken);
-            await _store.RecordAsync(alert.Key, "kafka", "delivered", 1, topic, null, cancellationToken);
+            outcomes.Add(new ChannelOutcome("kafka", "delivered", 1, topic));
             Statistics.CountPublished();
         }
 
-        var sends = new List<Task>();
+        var sends = new List<Task<ChannelOutcome>>();
         foreach (var route in WebhookRouting.RoutesFor(alert, _options.Webhooks))
         {
             var channel = WebhookRouting.Channel(route);
             if (done.Contains(channel)) continue;
             if (!_rateLimiter.TryAcquire(route.Name, alert.Kind, alert.RaisedAt))
             {
-                await _store.RecordAsync(alert.Key, channel, "rate_limited", 0, $"more than {_options.RateLimitPerWindow} {alert.Kind} alerts in {_options.RateLimitWindowSeconds} s", null, cancellationToken);
+                outcomes.Add(new ChannelOutcome(channel, "rate_limited", 0, $"more than {_options.RateLimitPerWindow} {alert.Kind} alerts in {_options.RateLimitWindowSeconds} s"));
                 Statistics.CountRateLimited();
                 continue;
             }
@@ -249,25 +252,25 @@ public sealed class AlertDispatcher : IAsyncDisposable
             sends.Add(DeliverWebhookAsync(alert, route, channel, cancellationToken));
         }
 
-        await Task.WhenAll(sends);
-        await _store.RecordAsync(alert.Key, "*", "dispatched", 0, null, null, cancellationToken);
+        outcomes.AddRange(await Task.WhenAll(sends));
+        outcomes.Add(new ChannelOutcome("*", "dispatched", 0, null));
+        await _store.RecordAsync(alert.Key, outcomes, cancellationToken);
         Statistics.CountHandled();
     }
 
-    private async Task DeliverWebhookAsync(Alert alert, WebhookRoute route, string channel, CancellationToken cancellationToken)
+    private async Task<ChannelOutcome> DeliverWebhookAsync(Alert alert, WebhookRoute route, string channel, CancellationToken cancellationToken)
     {
         var body = alert.ToWebhookJson();
         var result = await _webhooks.SendAsync(new Uri(route.Url), body, cancellationToken);
         if (result.Delivered)
         {
-            await _store.RecordAsync(alert.Key, channel, "delivered", result.Attempts, null, null, cancellationToken);
             Statistics.CountWebhook();
-            return;
+            return new ChannelOutcome(channel, "delivered", result.Attempts, null);
         }
 
         _log($"alert {alert.Key} to webhook {route.Name}: {result.Error} after {result.Attempts} attempts; dead letter recorded");
-        await _store.RecordAsync(alert.Key, channel, "dead_lettered", result.Attempts, result.Error, (route.Url, body), cancellationToken);
         Statistics.CountDeadLettered();
+        return new ChannelOutcome(channel, "dead_lettered", result.Attempts, result.Error, (route.Url, body));
     }
 
     private async Task RunMonitorsAsync(DateTimeOffset now, CancellationToken cancellationToken)

@@ -4,6 +4,9 @@ using NpgsqlTypes;
 
 namespace CareLake.Alerting;
 
+/// <summary>What became of an alert on one channel; a dead letter when it failed for good.</summary>
+public sealed record ChannelOutcome(string Channel, string Status, int Attempts, string? Detail, (string Target, JsonObject Payload)? DeadLetter = null);
+
 /// <summary>The dispatcher lost its lease: another dispatcher delivers now.</summary>
 public sealed class AlertLeaseLostException : Exception
 {
@@ -187,31 +190,36 @@ public sealed class AlertStore(NpgsqlDataSource dataSource, string holder)
         }, cancellationToken);
     }
 
-    /// <summary>Records one channel's outcome (and the dead letter when it failed).</summary>
-    public Task RecordAsync(string alertKey, string channel, string status, int attempts, string? detail, (string Target, JsonObject Payload)? deadLetter, CancellationToken cancellationToken) =>
+    /// <summary>Records channel outcomes of one alert together (and the dead letters of the failed ones), in one transaction.</summary>
+    public Task RecordAsync(string alertKey, IReadOnlyList<ChannelOutcome> outcomes, CancellationToken cancellationToken) =>
         InLeaseAsync(async (connection, transaction) =>
         {
-            await using var command = new NpgsqlCommand(
-                "INSERT INTO ops.alert_deliveries (alert_key, channel, status, attempts, detail) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                connection, transaction);
-            command.Parameters.Add(new NpgsqlParameter { Value = alertKey });
-            command.Parameters.Add(new NpgsqlParameter { Value = channel });
-            command.Parameters.Add(new NpgsqlParameter { Value = status });
-            command.Parameters.Add(new NpgsqlParameter { Value = attempts });
-            command.Parameters.Add(new NpgsqlParameter { Value = (object?)detail ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            if (deadLetter is { } dl)
+            var batch = new NpgsqlBatch(connection, transaction);
+            await using (batch)
             {
-                await using var dead = new NpgsqlCommand(
-                    "INSERT INTO ops.alert_dead_letters (alert_key, channel, target, payload, attempts, error) VALUES ($1, $2, $3, $4, $5, $6)",
-                    connection, transaction);
-                dead.Parameters.Add(new NpgsqlParameter { Value = alertKey });
-                dead.Parameters.Add(new NpgsqlParameter { Value = channel });
-                dead.Parameters.Add(new NpgsqlParameter { Value = dl.Target });
-                dead.Parameters.Add(new NpgsqlParameter { Value = dl.Payload.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
-                dead.Parameters.Add(new NpgsqlParameter { Value = attempts });
-                dead.Parameters.Add(new NpgsqlParameter { Value = detail ?? "failed" });
-                await dead.ExecuteNonQueryAsync(cancellationToken);
+                foreach (var outcome in outcomes)
+                {
+                    var command = new NpgsqlBatchCommand(
+                        "INSERT INTO ops.alert_deliveries (alert_key, channel, status, attempts, detail) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING");
+                    command.Parameters.Add(new NpgsqlParameter { Value = alertKey });
+                    command.Parameters.Add(new NpgsqlParameter { Value = outcome.Channel });
+                    command.Parameters.Add(new NpgsqlParameter { Value = outcome.Status });
+                    command.Parameters.Add(new NpgsqlParameter { Value = outcome.Attempts });
+                    command.Parameters.Add(new NpgsqlParameter { Value = (object?)outcome.Detail ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+                    batch.BatchCommands.Add(command);
+                    if (outcome.DeadLetter is not { } dl) continue;
+                    var dead = new NpgsqlBatchCommand(
+                        "INSERT INTO ops.alert_dead_letters (alert_key, channel, target, payload, attempts, error) VALUES ($1, $2, $3, $4, $5, $6)");
+                    dead.Parameters.Add(new NpgsqlParameter { Value = alertKey });
+                    dead.Parameters.Add(new NpgsqlParameter { Value = outcome.Channel });
+                    dead.Parameters.Add(new NpgsqlParameter { Value = dl.Target });
+                    dead.Parameters.Add(new NpgsqlParameter { Value = dl.Payload.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
+                    dead.Parameters.Add(new NpgsqlParameter { Value = outcome.Attempts });
+                    dead.Parameters.Add(new NpgsqlParameter { Value = outcome.Detail ?? "failed" });
+                    batch.BatchCommands.Add(dead);
+                }
+
+                if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(cancellationToken);
             }
 
             return true;
