@@ -31,13 +31,14 @@ public sealed class DispatchStatistics
 /// Delivers new clinical alerts, operational alerts and pipeline events: wakes on the commit that raised them
 /// (LISTEN carelake_alerts, with polling as the fallback), dedupes, rate-limits webhooks per route and kind, publishes
 /// to Kafka and POSTs to the matching webhooks, recording each channel's outcome. Only the holder of the lease in
-/// <c>ops.alert_dispatcher_lease</c> delivers, so several processes can run one safely. At least once: an alert's channels are
-/// recorded right after they succeed, so a crash in between repeats that one alert's messages (same Kafka key).
+/// <c>ops.alert_dispatcher_lease</c> delivers, so several processes can run one safely. At least once: a pass's outcomes are
+/// recorded right after its sends succeed, so a crash in between repeats that pass's messages (same Kafka keys), never earlier ones.
 /// </summary>
 public sealed class AlertDispatcher : IAsyncDisposable
 {
     public const string Channel = "carelake_alerts";
     private const int PassLimit = 500;
+    private const int WebhookConcurrency = 16;
 
     private readonly AlertOptions _options;
     private readonly AlertStore _store;
@@ -191,71 +192,96 @@ public sealed class AlertDispatcher : IAsyncDisposable
         return _holdsLease;
     }
 
-    /// <summary>One pass: handles every pending row (up to a limit per source); returns how many.</summary>
+    /// <summary>
+    /// One pass: handles every pending row (up to a limit per source) together: one dedupe transaction, every Kafka
+    /// message in flight at once, webhooks concurrently, then one transaction recording every outcome. Returns how many.
+    /// </summary>
     public async Task<int> DispatchPendingAsync(CancellationToken cancellationToken)
     {
-        var pending = await _store.PendingAsync(PassLimit, cancellationToken);
-        var handled = 0;
-        foreach (var alert in pending.OrderBy(a => a.IsClinical ? 0 : 1).ThenBy(a => a.Id))
-        {
-            try
-            {
-                await HandleAsync(alert, cancellationToken);
-                handled++;
-            }
-            catch (Confluent.Kafka.KafkaException e)
-            {
-                // The broker is unreachable or refused: leave the rest for the next pass, which retries.
-                _log($"alert {alert.Key} not published to Kafka yet: {e.Error.Reason}");
-                break;
-            }
-        }
-
-        return handled;
-    }
-
-    private async Task HandleAsync(Alert alert, CancellationToken cancellationToken)
-    {
-        var done = await _store.ChannelsDoneAsync(alert.Key, cancellationToken);
-        if (done.Contains("*")) return;
-        if (alert.Source != AlertSource.Pipeline && !done.Contains("kafka") && !done.Any(c => c.StartsWith("webhook:", StringComparison.Ordinal)) &&
-            await _store.SuppressIfDuplicateAsync(alert, TimeSpan.FromSeconds(_options.DedupeWindowSeconds), cancellationToken))
+        var pending = (await _store.PendingAsync(PassLimit, cancellationToken)).OrderBy(a => a.IsClinical ? 0 : 1).ThenBy(a => a.Id).ToList();
+        if (pending.Count == 0) return 0;
+        var done = await _store.ChannelsDoneAsync(pending.Select(a => a.Key).ToList(), cancellationToken);
+        var fresh = pending.Where(a => !done[a.Key].Contains("*")).ToList();
+        var undecided = fresh.Where(a => a.Source != AlertSource.Pipeline && !done[a.Key].Any(c => c == "kafka" || c.StartsWith("webhook:", StringComparison.Ordinal))).ToList();
+        var suppressed = undecided.Count == 0
+            ? []
+            : await _store.SuppressDuplicatesAsync(undecided, TimeSpan.FromSeconds(_options.DedupeWindowSeconds), cancellationToken);
+        foreach (var _ in suppressed)
         {
             Statistics.CountDeduplicated();
             Statistics.CountHandled();
-            return;
         }
 
-        // Every channel's outcome is recorded in one transaction once the alert is through: a crash before it repeats
-        // this alert's messages (at least once), never an earlier one's.
-        var outcomes = new List<ChannelOutcome>();
-        if (_publisher is not null && !done.Contains("kafka"))
-        {
-            var topic = alert.Source == AlertSource.Pipeline ? _options.PipelineEventsTopic : _options.AlertsTopic;
-            await _publisher.PublishAsync(topic, alert.Key, alert.ToKafkaJson(), cancellationToken);
-            outcomes.Add(new ChannelOutcome("kafka", "delivered", 1, topic));
-            Statistics.CountPublished();
-        }
+        var deliver = fresh.Where(a => !suppressed.Contains(a.Key)).ToList();
+        var outcomes = new List<(string, ChannelOutcome)>();
 
-        var sends = new List<Task<ChannelOutcome>>();
-        foreach (var route in WebhookRouting.RoutesFor(alert, _options.Webhooks))
+        // Kafka first and all at once: the idempotent producer keeps each partition's order.
+        if (_publisher is not null)
         {
-            var channel = WebhookRouting.Channel(route);
-            if (done.Contains(channel)) continue;
-            if (!_rateLimiter.TryAcquire(route.Name, alert.Kind, alert.RaisedAt))
+            var publishing = deliver.Where(a => !done[a.Key].Contains("kafka")).Select(async alert =>
             {
-                outcomes.Add(new ChannelOutcome(channel, "rate_limited", 0, $"more than {_options.RateLimitPerWindow} {alert.Kind} alerts in {_options.RateLimitWindowSeconds} s"));
-                Statistics.CountRateLimited();
-                continue;
+                var topic = alert.Source == AlertSource.Pipeline ? _options.PipelineEventsTopic : _options.AlertsTopic;
+                await _publisher.PublishAsync(topic, alert.Key, alert.ToKafkaJson(), cancellationToken);
+                Statistics.CountPublished();
+                return (alert.Key, new ChannelOutcome("kafka", "delivered", 1, topic));
+            }).ToList();
+            try
+            {
+                outcomes.AddRange(await Task.WhenAll(publishing));
             }
+            catch (Confluent.Kafka.KafkaException e)
+            {
+                // Record what the broker took; the rest is retried in the next pass.
+                var taken = publishing.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result).ToList();
+                if (taken.Count > 0) await _store.RecordAsync(taken, cancellationToken);
+                _log($"alerts not published to Kafka yet: {e.Error.Reason}");
+                return taken.Count;
+            }
+        }
 
-            sends.Add(DeliverWebhookAsync(alert, route, channel, cancellationToken));
+        var sends = new List<Task<(string, ChannelOutcome)>>();
+        using var gate = new SemaphoreSlim(WebhookConcurrency);
+        foreach (var alert in deliver)
+        {
+            foreach (var route in WebhookRouting.RoutesFor(alert, _options.Webhooks))
+            {
+                var channel = WebhookRouting.Channel(route);
+                if (done[alert.Key].Contains(channel)) continue;
+                if (!_rateLimiter.TryAcquire(route.Name, alert.Kind, alert.RaisedAt))
+                {
+                    outcomes.Add((alert.Key, new ChannelOutcome(channel, "rate_limited", 0, $"more than {_options.RateLimitPerWindow} {alert.Kind} alerts in {_options.RateLimitWindowSeconds} s")));
+                    Statistics.CountRateLimited();
+                    continue;
+                }
+
+                sends.Add(SendGatedAsync(alert, route, channel, gate, cancellationToken));
+            }
         }
 
         outcomes.AddRange(await Task.WhenAll(sends));
-        outcomes.Add(new ChannelOutcome("*", "dispatched", 0, null));
-        await _store.RecordAsync(alert.Key, outcomes, cancellationToken);
-        Statistics.CountHandled();
+        foreach (var alert in deliver)
+        {
+            outcomes.Add((alert.Key, new ChannelOutcome("*", "dispatched", 0, null)));
+            Statistics.CountHandled();
+        }
+
+        // Every outcome of the pass in one transaction: a crash before it repeats this pass's messages (at least once),
+        // never an earlier pass's.
+        await _store.RecordAsync(outcomes, cancellationToken);
+        return pending.Count;
+    }
+
+    private async Task<(string, ChannelOutcome)> SendGatedAsync(Alert alert, WebhookRoute route, string channel, SemaphoreSlim gate, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return (alert.Key, await DeliverWebhookAsync(alert, route, channel, cancellationToken));
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     private async Task<ChannelOutcome> DeliverWebhookAsync(Alert alert, WebhookRoute route, string channel, CancellationToken cancellationToken)

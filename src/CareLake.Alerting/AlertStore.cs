@@ -129,6 +129,17 @@ public sealed class AlertStore(NpgsqlDataSource dataSource, string holder)
         return alerts;
     }
 
+    /// <summary>The channels already decided for each of the alerts (a restart skips them).</summary>
+    public async Task<Dictionary<string, HashSet<string>>> ChannelsDoneAsync(IReadOnlyList<string> alertKeys, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT alert_key, channel FROM ops.alert_deliveries WHERE alert_key = ANY($1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = alertKeys.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var done = alertKeys.ToDictionary(k => k, _ => new HashSet<string>(StringComparer.Ordinal), StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken)) done[reader.GetString(0)].Add(reader.GetString(1));
+        return done;
+    }
+
     /// <summary>The channels already decided for an alert (a restart skips them).</summary>
     public async Task<HashSet<string>> ChannelsDoneAsync(string alertKey, CancellationToken cancellationToken)
     {
@@ -144,9 +155,24 @@ public sealed class AlertStore(NpgsqlDataSource dataSource, string holder)
     /// Decides whether the alert is a repeat of one delivered within the window (same dedupe key): if so records it as
     /// deduplicated on every channel and returns true; otherwise makes it the key's latest delivered alert.
     /// </summary>
-    public async Task<bool> SuppressIfDuplicateAsync(Alert alert, TimeSpan window, CancellationToken cancellationToken)
+    public Task<bool> SuppressIfDuplicateAsync(Alert alert, TimeSpan window, CancellationToken cancellationToken) =>
+        InLeaseAsync((connection, transaction) => SuppressIfDuplicateAsync(connection, transaction, alert, window, cancellationToken), cancellationToken);
+
+    /// <summary>Dedupe decisions for several alerts, in order, in one transaction; returns the keys suppressed.</summary>
+    public Task<HashSet<string>> SuppressDuplicatesAsync(IReadOnlyList<Alert> alerts, TimeSpan window, CancellationToken cancellationToken) =>
+        InLeaseAsync(async (connection, transaction) =>
+        {
+            var suppressed = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var alert in alerts)
+            {
+                if (await SuppressIfDuplicateAsync(connection, transaction, alert, window, cancellationToken)) suppressed.Add(alert.Key);
+            }
+
+            return suppressed;
+        }, cancellationToken);
+
+    private static async Task<bool> SuppressIfDuplicateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Alert alert, TimeSpan window, CancellationToken cancellationToken)
     {
-        return await InLeaseAsync(async (connection, transaction) =>
         {
             await using var check = new NpgsqlCommand("SELECT alert_key, raised_at FROM ops.alert_dedupe WHERE dedupe_key = $1 FOR UPDATE", connection, transaction);
             check.Parameters.Add(new NpgsqlParameter { Value = alert.DedupeKey });
@@ -187,17 +213,21 @@ public sealed class AlertStore(NpgsqlDataSource dataSource, string holder)
             }
 
             return false;
-        }, cancellationToken);
+        }
     }
 
     /// <summary>Records channel outcomes of one alert together (and the dead letters of the failed ones), in one transaction.</summary>
     public Task RecordAsync(string alertKey, IReadOnlyList<ChannelOutcome> outcomes, CancellationToken cancellationToken) =>
+        RecordAsync(outcomes.Select(o => (alertKey, o)).ToList(), cancellationToken);
+
+    /// <summary>Records the channel outcomes of several alerts in one transaction.</summary>
+    public Task RecordAsync(IReadOnlyList<(string AlertKey, ChannelOutcome Outcome)> outcomes, CancellationToken cancellationToken) =>
         InLeaseAsync(async (connection, transaction) =>
         {
             var batch = new NpgsqlBatch(connection, transaction);
             await using (batch)
             {
-                foreach (var outcome in outcomes)
+                foreach (var (alertKey, outcome) in outcomes)
                 {
                     var command = new NpgsqlBatchCommand(
                         "INSERT INTO ops.alert_deliveries (alert_key, channel, status, attempts, detail) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING");
