@@ -13,6 +13,7 @@ var root = new RootCommand("CareLake benchmarks: each scenario prints its figure
     CareLake.Bench.Scenarios.HttpIngestBenchmark.Create(),
     CareLake.Bench.Scenarios.GoldBenchmark.Create(),
     CareLake.Bench.Scenarios.DagBenchmark.Create(),
+    CareLake.Bench.Scenarios.AlertsBenchmark.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

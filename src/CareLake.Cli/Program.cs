@@ -20,6 +20,7 @@ var root = new RootCommand("CareLake: a healthcare data pipeline from clinical s
     DqCommand.Create(),
     DbCommand.Create(),
     KafkaMockCommand.Create(),
+    AlertsCommand.Create(),
 };
 root.Options.Add(CliContext.ConfigOption);
 

@@ -66,6 +66,7 @@ public static class CareLakeWebApp
         var handler = new IngestHandler(lanes, new IdempotencyStore(pipeline.DataSource), settings, log);
         MapIngest(app, handler);
         MapHealth(app, pipeline);
+        app.MapAlerts(pipeline.DataSource);
         app.MapOpenApi();
         app.MapScalarApiReference();
         return app;

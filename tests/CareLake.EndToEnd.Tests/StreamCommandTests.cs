@@ -99,7 +99,7 @@ public class StreamCommandTests
     [Fact]
     public async Task Every_command_has_help()
     {
-        foreach (var command in new[] { "", "demo", "stream", "import", "import synthea", "import fhir", "import ndjson", "serve", "news2", "score lace", "score charlson", "generate", "db", "db psql", "gold rebuild", "rebuild", "run", "run gold", "schedule", "export", "export parquet", "dq", "dq report", "kafka-mock" })
+        foreach (var command in new[] { "", "demo", "stream", "import", "import synthea", "import fhir", "import ndjson", "serve", "news2", "score lace", "score charlson", "generate", "db", "db psql", "gold rebuild", "rebuild", "run", "run gold", "schedule", "export", "export parquet", "dq", "dq report", "kafka-mock", "alerts", "alerts dispatch", "alerts list" })
         {
             var (exitCode, output) = await CliProcess.RunAsync([.. command.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--help"], new Dictionary<string, string>());
             Assert.Equal(0, exitCode);

@@ -64,7 +64,7 @@ public class HealthTests(HealthServer server) : IClassFixture<HealthServer>
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var paths = document.RootElement.GetProperty("paths");
 
-        Assert.Equal(["/health", "/ready", "/v1/events/{topic}", "/v1/fhir", "/v1/hl7"],
+        Assert.Equal(["/health", "/ready", "/v1/alerts", "/v1/alerts/stream", "/v1/events/{topic}", "/v1/fhir", "/v1/hl7"],
             paths.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         foreach (var path in new[] { "/v1/events/{topic}", "/v1/fhir", "/v1/hl7" })
         {

@@ -27,6 +27,7 @@ public static class ServeCommand
             var id = parseResult.GetValue(workerId) ?? $"{Environment.MachineName}-{Environment.ProcessId}";
             await using var warehouse = await Warehouse.Postgres.Warehouse.OpenAsync(options, CliContext.Log, context.Stopping);
             var pipeline = StreamCommand.Pipeline(warehouse, options, context);
+            await using var alerts = AlertsBeside.Start(warehouse.DataSource, options, context);
             try
             {
                 await CareLakeServer.RunAsync(settings, pipeline, id, address =>

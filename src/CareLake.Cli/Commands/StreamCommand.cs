@@ -59,7 +59,11 @@ public static class StreamCommand
             if (string.IsNullOrWhiteSpace(options.KafkaBootstrap))
             {
                 await using var hl7Warehouse = await Warehouse.Postgres.Warehouse.OpenAsync(options, CliContext.Log, context.Stopping);
-                await RunMllpAsync(Pipeline(hl7Warehouse, options, context), options, mllpEndPoint!, id, context.Stopping);
+                await using (var hl7Alerts = AlertsBeside.Start(hl7Warehouse.DataSource, options, context))
+                {
+                    await RunMllpAsync(Pipeline(hl7Warehouse, options, context), options, mllpEndPoint!, id, context.Stopping);
+                }
+
                 return 0;
             }
 
@@ -74,6 +78,7 @@ public static class StreamCommand
 
             CliContext.Log($"worker {id} joining group {settings.GroupId} on {settings.BootstrapServers} for {string.Join(", ", selectedTopics)}");
             var started = Stopwatch.GetTimestamp();
+            await using var alerts = AlertsBeside.Start(warehouse.DataSource, options, context);
             var mllpRun = mllpEndPoint is null ? Task.CompletedTask : RunMllpAsync(pipeline, options, mllpEndPoint, id, context.Stopping);
             var run = worker.RunAsync(context.Stopping);
             await ShowProgressAsync(worker.Statistics, run);
@@ -87,6 +92,7 @@ public static class StreamCommand
 
             PrintSummary(worker.Statistics, Stopwatch.GetElapsedTime(started));
             await mllpRun;
+            await alerts.DrainAsync();
             return 0;
         });
         return command;

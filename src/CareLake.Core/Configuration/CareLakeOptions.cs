@@ -104,6 +104,10 @@ public sealed record CareLakeOptions
     [JsonPropertyName("schedule")]
     public ScheduleOptions Schedule { get; init; } = new();
 
+    /// <summary>Alert delivery: webhooks, Kafka topics, dedupe, rate limits, monitors (see <see cref="AlertOptions"/>). Config key <c>alerts</c>.</summary>
+    [JsonPropertyName("alerts")]
+    public AlertOptions Alerts { get; init; } = new();
+
     public bool IsLocalMode => string.IsNullOrWhiteSpace(DatabaseUrl);
 
     private static readonly JsonSerializerOptions FileOptions = new()
@@ -161,6 +165,8 @@ public sealed record CareLakeOptions
                 DriftRuns = EnvInt("CARELAKE_DQ_DRIFT_RUNS") ?? options.Quality.DriftRuns,
                 StreamChecks = Env("CARELAKE_DQ_STREAM_CHECKS") is { } sc ? bool.TryParse(sc, out var b) ? b : throw new ConfigurationException($"CARELAKE_DQ_STREAM_CHECKS must be true or false, not '{sc}'.") : options.Quality.StreamChecks,
             },
+
+            Alerts = options.Alerts with { Enabled = Env("CARELAKE_ALERTS_ENABLED") is { } on ? on is not ("0" or "false" or "off") : options.Alerts.Enabled },
         };
         options.Validate();
         return options;
@@ -205,6 +211,8 @@ public sealed record CareLakeOptions
         Require(HttpMaxRequestBytes is >= 1024 and <= 1L << 30, "http_max_request_bytes must be 1 KiB–1 GiB");
         Quality.Validate();
         Schedule.Validate();
+
+        Alerts.Validate();
     }
 
     private static void Require(bool condition, string message)
