@@ -108,6 +108,23 @@ public sealed class ExpectationTests(ExpectationDatabase database) : IClassFixtu
     }
 
     [Fact]
+    public async Task Retention_deletes_whole_runs_older_than_the_setting_and_keeps_the_rest()
+    {
+        var table = await CraftedTable.CreateAsync(database.ConnectionString, "dq_retention");
+        await table.ExecuteAsync("UPDATE {schema}.items SET name = NULL");
+        var suite = table.Suite("- type: not_null\n  column: name");
+        var old = await table.RunAsync(suite, "old");
+        await table.ExecuteAsync($"UPDATE ops.dq_runs SET started_at = now() - interval '40 days' WHERE dq_run_id = {old.DqRunId}");
+
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(table.ConnectionString);
+        var recent = await QualityRunner.RunAsync(dataSource, new QualityRunRequest("recent", null),
+            new QualityRunSettings { Suites = [suite], Options = new Core.Configuration.QualityOptions { RetentionDays = 30 } });
+
+        Assert.Empty(await table.RowsAsync($"SELECT 1 FROM ops.dq_failures WHERE dq_run_id = {old.DqRunId} UNION ALL SELECT 1 FROM ops.dq_results WHERE dq_run_id = {old.DqRunId}"));
+        Assert.Equal(4, (await table.RowsAsync($"SELECT 1 FROM ops.dq_failures WHERE dq_run_id = {recent.DqRunId}")).Count);
+    }
+
+    [Fact]
     public async Task A_check_naming_a_missing_column_is_recorded_as_errored_not_thrown()
     {
         var table = await CraftedTable.CreateAsync(database.ConnectionString, "dq_missing");

@@ -142,10 +142,20 @@ public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISil
 
         if (qualityChecks is not null && batch.Silver.Count > 0)
         {
-            var checkedRows = await qualityChecks.ApplyAsync(connection, ids, workerId, cancellationToken);
-            if (checkedRows.FailedChecks > 0)
+            // A check that cannot run must not cost the batch: its own savepoint, and the batch commits without it.
+            await transaction.SaveAsync("quality", cancellationToken);
+            try
             {
-                _log($"data quality: {checkedRows.FailingRows:N0} rows failed {checkedRows.FailedChecks} checks, {checkedRows.QuarantinedRows:N0} quarantined");
+                var checkedRows = await qualityChecks.ApplyAsync(connection, ids, workerId, cancellationToken);
+                if (checkedRows.FailedChecks > 0)
+                {
+                    _log($"data quality: {checkedRows.FailingRows:N0} rows failed {checkedRows.FailedChecks} checks, {checkedRows.QuarantinedRows:N0} quarantined");
+                }
+            }
+            catch (PostgresException e) when (!IsTransient(e))
+            {
+                await transaction.RollbackAsync("quality", cancellationToken);
+                _log($"data-quality checks skipped for a batch of {batch.Messages.Count}: {Describe(e)}");
             }
         }
 
