@@ -16,6 +16,22 @@ public sealed record ParquetExportOptions
     /// <summary>Rows per Parquet row group: what is held in memory at once per table. Default 100,000.</summary>
     public int RowGroupSize { get; init; } = 100_000;
 
+    /// <summary>
+    /// Tables not to write this time (with or without <c>gold.</c>), e.g. those a data-quality breach blocks: their
+    /// previous export stays in place, untouched.
+    /// </summary>
+    public IReadOnlyCollection<string> Withhold { get; init; } = [];
+
+    /// <summary>The selected tables' names without <c>gold.</c>, each once, in the order given (comma-separated entries split).</summary>
+    public IReadOnlyList<string> SelectedNames =>
+        Tables.SelectMany(s => s.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Select(Unqualified).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>Whether the export covers <paramref name="table"/> (with or without <c>gold.</c>): every table when none is selected.</summary>
+    public bool Selects(string table) => Tables.Count == 0 || SelectedNames.Contains(Unqualified(table), StringComparer.Ordinal);
+
+    /// <summary>A gold table's name without its schema: <c>gold.dim_date</c> and <c>dim_date</c> both give <c>dim_date</c>.</summary>
+    internal static string Unqualified(string table) => table.StartsWith("gold.", StringComparison.Ordinal) ? table["gold.".Length..] : table;
+
     public void Validate()
     {
         if (RowGroupSize is < 1 or > 10_000_000) throw new ExportException("The row group size must be 1–10,000,000 rows.");
@@ -66,7 +82,8 @@ public static class ParquetExporter
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         await using (var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction)) await readOnly.ExecuteNonQueryAsync(cancellationToken);
 
-        var tables = await TablesAsync(connection, transaction, options.Tables, cancellationToken);
+        var withheld = options.Withhold.Select(ParquetExportOptions.Unqualified).ToHashSet(StringComparer.Ordinal);
+        var tables = (await TablesAsync(connection, transaction, options.SelectedNames, cancellationToken)).Where(t => !withheld.Contains(t)).ToList();
         var results = new List<ParquetTableExport>(tables.Count);
         for (var i = 0; i < tables.Count; i++)
         {
@@ -89,11 +106,9 @@ public static class ParquetExporter
         }
 
         if (selected.Count == 0) return all;
-        var names = selected.SelectMany(s => s.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            .Select(s => s.StartsWith("gold.", StringComparison.Ordinal) ? s["gold.".Length..] : s).Distinct(StringComparer.Ordinal).ToList();
-        var unknown = names.Where(n => !all.Contains(n, StringComparer.Ordinal)).ToList();
+        var unknown = selected.Where(n => !all.Contains(n, StringComparer.Ordinal)).ToList();
         if (unknown.Count > 0) throw new ExportException($"No gold table {string.Join(", ", unknown.Select(u => $"'{u}'"))}. Gold tables: {string.Join(", ", all)}.");
-        return names;
+        return [.. selected];
     }
 
     private static async Task<ParquetTableExport> ExportTableAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string table, string directory,

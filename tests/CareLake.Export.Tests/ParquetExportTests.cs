@@ -166,6 +166,12 @@ public class ParquetExportTests
         Assert.Equal(5000L, Duck<long>(duck, $"SELECT count(*) FROM read_parquet('{second.Path}') WHERE label LIKE 'second %'"));
         Assert.Equal(["export_big", "export_small"], Directory.GetDirectories(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
+        // A withheld table (a data-quality breach blocks it) keeps its previous export; the others are written.
+        await Execute(cs, "UPDATE gold.export_big SET label = 'third ' || id");
+        var gated = await ParquetExporter.ExportAsync(dataSource, dir, new ParquetExportOptions { Tables = ["export_big", "export_small"], Withhold = ["gold.export_big"] });
+        Assert.Equal(["export_small"], gated.Select(e => e.Table));
+        Assert.Equal(5000L, Duck<long>(duck, $"SELECT count(*) FROM read_parquet('{second.Path}') WHERE label LIKE 'second %'"));
+
         var unknown = await Assert.ThrowsAsync<ExportException>(() => ParquetExporter.ExportAsync(dataSource, dir, new ParquetExportOptions { Tables = ["nope"] }));
         Assert.Contains("No gold table 'nope'", unknown.Message, StringComparison.Ordinal);
         Directory.Delete(dir, recursive: true);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using CareLake.Export;
+using CareLake.Quality;
 using Spectre.Console;
 
 namespace CareLake.Cli.Commands;
@@ -15,7 +16,9 @@ public static class ExportCommand
             "All tables are read in one database snapshot and streamed in row groups; columns keep their types (integers, " +
             "booleans, numeric(p,s) as DECIMAL, other numeric as DOUBLE, timestamptz as UTC TIMESTAMP, date as DATE, arrays " +
             "as JSON text, the rest as UTF-8 strings). Each table is written into a temporary folder and renamed into place " +
-            "when complete, so a failed or interrupted export leaves the previous one whole.");
+            "when complete, so a failed or interrupted export leaves the previous one whole. A table an error-severity data-quality " +
+            "check blocks (itself or a table it is built from, see `carelake dq`) is withheld: its previous export stays, and the " +
+            "command exits 4 after writing the others.");
         var directory = new Argument<string>("DIR") { Description = "The folder to write into (created if missing); each table replaces its own subfolder." };
         var select = new Option<string[]>("--select", "-s")
         {
@@ -23,14 +26,17 @@ public static class ExportCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var rowGroup = new Option<int>("--row-group-size") { Description = "Rows per Parquet row group: what is held in memory per table at once.", DefaultValueFactory = _ => 100_000 };
+        var includeBlocked = new Option<bool>("--include-blocked") { Description = "Export tables a data-quality breach blocks as well (for inspecting them; not for publishing)." };
         parquet.Arguments.Add(directory);
         parquet.Options.Add(select);
         parquet.Options.Add(rowGroup);
+        parquet.Options.Add(includeBlocked);
         parquet.SetAction(async (context, parseResult) =>
         {
-            var options = new ParquetExportOptions { Tables = parseResult.GetValue(select) ?? [], RowGroupSize = parseResult.GetValue(rowGroup) };
             var dir = parseResult.GetValue(directory)!;
             await using var warehouse = await Warehouse.Postgres.Warehouse.OpenAsync(context.Options, CliContext.Log, context.Stopping);
+            IReadOnlyList<string> withheld = parseResult.GetValue(includeBlocked) ? [] : await QualityGate.UnpublishableAsync(warehouse.DataSource, context.Stopping);
+            var options = new ParquetExportOptions { Tables = parseResult.GetValue(select) ?? [], RowGroupSize = parseResult.GetValue(rowGroup), Withhold = withheld };
             IReadOnlyList<ParquetTableExport> exports;
             try
             {
@@ -49,7 +55,10 @@ public static class ExportCommand
 
             AnsiConsole.Write(Summary(exports));
             Console.WriteLine($"{exports.Count} tables, {exports.Sum(e => e.Rows):N0} rows, {exports.Sum(e => e.Bytes):N0} bytes in {Path.GetFullPath(dir)}");
-            return 0;
+            var gold = withheld.Where(t => t.StartsWith("gold.", StringComparison.Ordinal) && options.Selects(t)).ToList();
+            if (gold.Count == 0) return 0;
+            CliContext.Log($"withheld (a data-quality breach blocks them; their previous export stays): {string.Join(", ", gold)}");
+            return DagExitCodes.QualityBlocked;
         });
         return new Command("export", "Export the warehouse's gold tables to files.") { parquet };
     }
