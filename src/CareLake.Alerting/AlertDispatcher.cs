@@ -1,12 +1,14 @@
+using System.Diagnostics;
 using CareLake.Core.Configuration;
 using Npgsql;
 
 namespace CareLake.Alerting;
 
-/// <summary>Counts of what a dispatcher did, for progress lines and tests.</summary>
+/// <summary>Counts of what a dispatcher did and where its passes spent their time, for progress lines and benchmarks.</summary>
 public sealed class DispatchStatistics
 {
-    private long _handled, _published, _webhooks, _deduplicated, _rateLimited, _deadLettered;
+    private long _handled, _published, _webhooks, _deduplicated, _rateLimited, _deadLettered, _passes;
+    private long _readTicks, _dedupeTicks, _kafkaTicks, _webhookTicks, _recordTicks;
 
     public long Handled => Interlocked.Read(ref _handled);
     public long Published => Interlocked.Read(ref _published);
@@ -15,16 +17,41 @@ public sealed class DispatchStatistics
     public long RateLimited => Interlocked.Read(ref _rateLimited);
     public long DeadLettered => Interlocked.Read(ref _deadLettered);
 
+    /// <summary>Passes that found something to deliver.</summary>
+    public long Passes => Interlocked.Read(ref _passes);
+
+    /// <summary>Time spent reading pending rows and their decided channels, over every pass.</summary>
+    public TimeSpan Reading => TimeSpan.FromTicks(Interlocked.Read(ref _readTicks));
+
+    /// <summary>Time spent deciding duplicates.</summary>
+    public TimeSpan Deduplicating => TimeSpan.FromTicks(Interlocked.Read(ref _dedupeTicks));
+
+    /// <summary>Time spent waiting for the broker's acknowledgements.</summary>
+    public TimeSpan Publishing => TimeSpan.FromTicks(Interlocked.Read(ref _kafkaTicks));
+
+    /// <summary>Time spent waiting for webhook answers.</summary>
+    public TimeSpan Posting => TimeSpan.FromTicks(Interlocked.Read(ref _webhookTicks));
+
+    /// <summary>Time spent recording outcomes.</summary>
+    public TimeSpan Recording => TimeSpan.FromTicks(Interlocked.Read(ref _recordTicks));
+
     internal void CountHandled() => Interlocked.Increment(ref _handled);
     internal void CountPublished() => Interlocked.Increment(ref _published);
     internal void CountWebhook() => Interlocked.Increment(ref _webhooks);
     internal void CountDeduplicated() => Interlocked.Increment(ref _deduplicated);
     internal void CountRateLimited() => Interlocked.Increment(ref _rateLimited);
     internal void CountDeadLettered() => Interlocked.Increment(ref _deadLettered);
+    internal void CountPass() => Interlocked.Increment(ref _passes);
+    internal void AddReading(TimeSpan t) => Interlocked.Add(ref _readTicks, t.Ticks);
+    internal void AddDeduplicating(TimeSpan t) => Interlocked.Add(ref _dedupeTicks, t.Ticks);
+    internal void AddPublishing(TimeSpan t) => Interlocked.Add(ref _kafkaTicks, t.Ticks);
+    internal void AddPosting(TimeSpan t) => Interlocked.Add(ref _webhookTicks, t.Ticks);
+    internal void AddRecording(TimeSpan t) => Interlocked.Add(ref _recordTicks, t.Ticks);
 
     public override string ToString() =>
         $"alerts handled {Handled:N0} · kafka {Published:N0} · webhooks {WebhooksDelivered:N0} · deduplicated {Deduplicated:N0} · " +
-        $"rate-limited {RateLimited:N0} · dead letters {DeadLettered:N0}";
+        $"rate-limited {RateLimited:N0} · dead letters {DeadLettered:N0} · {Passes:N0} passes: read {Reading.TotalSeconds:0.0} s, " +
+        $"dedupe {Deduplicating.TotalSeconds:0.0} s, kafka {Publishing.TotalSeconds:0.0} s, webhooks {Posting.TotalSeconds:0.0} s, record {Recording.TotalSeconds:0.0} s";
 }
 
 /// <summary>
@@ -198,9 +225,12 @@ public sealed class AlertDispatcher : IAsyncDisposable
     /// </summary>
     public async Task<int> DispatchPendingAsync(CancellationToken cancellationToken)
     {
+        var phase = Stopwatch.StartNew();
         var pending = (await _store.PendingAsync(PassLimit, cancellationToken)).OrderBy(a => a.IsClinical ? 0 : 1).ThenBy(a => a.Id).ToList();
         if (pending.Count == 0) return 0;
+        Statistics.CountPass();
         var done = await _store.ChannelsDoneAsync(pending.Select(a => a.Key).ToList(), cancellationToken);
+        Statistics.AddReading(Lap(phase));
         var fresh = pending.Where(a => !done[a.Key].Contains("*")).ToList();
         var undecided = fresh.Where(a => a.Source != AlertSource.Pipeline && !done[a.Key].Any(c => c == "kafka" || c.StartsWith("webhook:", StringComparison.Ordinal))).ToList();
         var suppressed = undecided.Count == 0
@@ -211,6 +241,8 @@ public sealed class AlertDispatcher : IAsyncDisposable
             Statistics.CountDeduplicated();
             Statistics.CountHandled();
         }
+
+        Statistics.AddDeduplicating(Lap(phase));
 
         var deliver = fresh.Where(a => !suppressed.Contains(a.Key)).ToList();
         var outcomes = new List<(string, ChannelOutcome)>();
@@ -228,6 +260,7 @@ public sealed class AlertDispatcher : IAsyncDisposable
             try
             {
                 outcomes.AddRange(await Task.WhenAll(publishing));
+                Statistics.AddPublishing(Lap(phase));
             }
             catch (Confluent.Kafka.KafkaException e)
             {
@@ -259,6 +292,7 @@ public sealed class AlertDispatcher : IAsyncDisposable
         }
 
         outcomes.AddRange(await Task.WhenAll(sends));
+        Statistics.AddPosting(Lap(phase));
         foreach (var alert in deliver)
         {
             outcomes.Add((alert.Key, new ChannelOutcome("*", "dispatched", 0, null)));
@@ -268,7 +302,16 @@ public sealed class AlertDispatcher : IAsyncDisposable
         // Every outcome of the pass in one transaction: a crash before it repeats this pass's messages (at least once),
         // never an earlier pass's.
         await _store.RecordAsync(outcomes, cancellationToken);
+        Statistics.AddRecording(Lap(phase));
         return pending.Count;
+    }
+
+    /// <summary>The time since the stopwatch last restarted, restarting it.</summary>
+    private static TimeSpan Lap(Stopwatch watch)
+    {
+        var elapsed = watch.Elapsed;
+        watch.Restart();
+        return elapsed;
     }
 
     private async Task<(string, ChannelOutcome)> SendGatedAsync(Alert alert, WebhookRoute route, string channel, SemaphoreSlim gate, CancellationToken cancellationToken)

@@ -140,81 +140,80 @@ public sealed class AlertStore(NpgsqlDataSource dataSource, string holder)
         return done;
     }
 
-    /// <summary>The channels already decided for an alert (a restart skips them).</summary>
-    public async Task<HashSet<string>> ChannelsDoneAsync(string alertKey, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("SELECT channel FROM ops.alert_deliveries WHERE alert_key = $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = alertKey });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var channels = new HashSet<string>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken)) channels.Add(reader.GetString(0));
-        return channels;
-    }
-
     /// <summary>
-    /// Decides whether the alert is a repeat of one delivered within the window (same dedupe key): if so records it as
-    /// deduplicated on every channel and returns true; otherwise makes it the key's latest delivered alert.
+    /// Dedupe decisions for several alerts, in their order, in one transaction of three statements: an alert is a repeat
+    /// when the last delivered alert with its dedupe key was raised less than <paramref name="window"/> before it; a
+    /// repeat is recorded as deduplicated on every channel (and counted on the key), any other becomes the key's latest
+    /// delivered alert. Returns the keys suppressed.
     /// </summary>
-    public Task<bool> SuppressIfDuplicateAsync(Alert alert, TimeSpan window, CancellationToken cancellationToken) =>
-        InLeaseAsync((connection, transaction) => SuppressIfDuplicateAsync(connection, transaction, alert, window, cancellationToken), cancellationToken);
-
-    /// <summary>Dedupe decisions for several alerts, in order, in one transaction; returns the keys suppressed.</summary>
     public Task<HashSet<string>> SuppressDuplicatesAsync(IReadOnlyList<Alert> alerts, TimeSpan window, CancellationToken cancellationToken) =>
         InLeaseAsync(async (connection, transaction) =>
         {
-            var suppressed = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var alert in alerts)
+            var latest = new Dictionary<string, (string AlertKey, DateTimeOffset RaisedAt, long Suppressed, bool Changed)>(StringComparer.Ordinal);
+            await using (var read = new NpgsqlCommand(
+                             "SELECT dedupe_key, alert_key, raised_at FROM ops.alert_dedupe WHERE dedupe_key = ANY($1) ORDER BY dedupe_key FOR UPDATE", connection, transaction))
             {
-                if (await SuppressIfDuplicateAsync(connection, transaction, alert, window, cancellationToken)) suppressed.Add(alert.Key);
+                read.Parameters.Add(new NpgsqlParameter { Value = alerts.Select(a => a.DedupeKey).Distinct(StringComparer.Ordinal).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+                await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken)) latest[reader.GetString(0)] = (reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), 0, false);
             }
 
-            return suppressed;
-        }, cancellationToken);
-
-    private static async Task<bool> SuppressIfDuplicateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Alert alert, TimeSpan window, CancellationToken cancellationToken)
-    {
-        {
-            await using var check = new NpgsqlCommand("SELECT alert_key, raised_at FROM ops.alert_dedupe WHERE dedupe_key = $1 FOR UPDATE", connection, transaction);
-            check.Parameters.Add(new NpgsqlParameter { Value = alert.DedupeKey });
-            string? previousKey = null;
-            DateTimeOffset previousRaised = default;
-            await using (var reader = await check.ExecuteReaderAsync(cancellationToken))
+            var suppressed = new List<(string AlertKey, string Detail)>();
+            foreach (var alert in alerts)
             {
-                if (await reader.ReadAsync(cancellationToken))
+                if (latest.TryGetValue(alert.DedupeKey, out var previous))
                 {
-                    previousKey = reader.GetString(0);
-                    previousRaised = reader.GetFieldValue<DateTimeOffset>(1);
+                    if (previous.AlertKey == alert.Key) continue;
+                    if (alert.RaisedAt >= previous.RaisedAt && alert.RaisedAt - previous.RaisedAt < window)
+                    {
+                        latest[alert.DedupeKey] = previous with { Suppressed = previous.Suppressed + 1, Changed = true };
+                        suppressed.Add((alert.Key, "repeat of " + previous.AlertKey));
+                        continue;
+                    }
+
+                    latest[alert.DedupeKey] = (alert.Key, alert.RaisedAt > previous.RaisedAt ? alert.RaisedAt : previous.RaisedAt, previous.Suppressed, true);
+                }
+                else
+                {
+                    latest[alert.DedupeKey] = (alert.Key, alert.RaisedAt, 0, true);
                 }
             }
 
-            if (previousKey is not null && previousKey != alert.Key && alert.RaisedAt >= previousRaised && alert.RaisedAt - previousRaised < window)
+            var changed = latest.Where(kv => kv.Value.Changed).ToList();
+            var batch = new NpgsqlBatch(connection, transaction);
+            await using (batch)
             {
-                await using var suppress = new NpgsqlCommand("""
-                    WITH counted AS (UPDATE ops.alert_dedupe SET suppressed = suppressed + 1 WHERE dedupe_key = $1)
-                    INSERT INTO ops.alert_deliveries (alert_key, channel, status, attempts, detail) VALUES ($2, '*', 'deduplicated', 0, $3)
-                    """, connection, transaction);
-                suppress.Parameters.Add(new NpgsqlParameter { Value = alert.DedupeKey });
-                suppress.Parameters.Add(new NpgsqlParameter { Value = alert.Key });
-                suppress.Parameters.Add(new NpgsqlParameter { Value = "repeat of " + previousKey });
-                await suppress.ExecuteNonQueryAsync(cancellationToken);
-                return true;
+                if (changed.Count > 0)
+                {
+                    var upsert = new NpgsqlBatchCommand("""
+                        INSERT INTO ops.alert_dedupe (dedupe_key, alert_key, raised_at, suppressed)
+                        SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bigint[])
+                        ON CONFLICT (dedupe_key) DO UPDATE SET alert_key = EXCLUDED.alert_key, raised_at = EXCLUDED.raised_at,
+                                                               suppressed = ops.alert_dedupe.suppressed + EXCLUDED.suppressed
+                        """);
+                    upsert.Parameters.Add(new NpgsqlParameter { Value = changed.Select(kv => kv.Key).ToArray() });
+                    upsert.Parameters.Add(new NpgsqlParameter { Value = changed.Select(kv => kv.Value.AlertKey).ToArray() });
+                    upsert.Parameters.Add(new NpgsqlParameter { Value = changed.Select(kv => kv.Value.RaisedAt).ToArray() });
+                    upsert.Parameters.Add(new NpgsqlParameter { Value = changed.Select(kv => kv.Value.Suppressed).ToArray() });
+                    batch.BatchCommands.Add(upsert);
+                }
+
+                if (suppressed.Count > 0)
+                {
+                    var deliveries = new NpgsqlBatchCommand("""
+                        INSERT INTO ops.alert_deliveries (alert_key, channel, status, attempts, detail)
+                        SELECT k, '*', 'deduplicated', 0, d FROM unnest($1::text[], $2::text[]) AS s (k, d)
+                        """);
+                    deliveries.Parameters.Add(new NpgsqlParameter { Value = suppressed.Select(x => x.AlertKey).ToArray() });
+                    deliveries.Parameters.Add(new NpgsqlParameter { Value = suppressed.Select(x => x.Detail).ToArray() });
+                    batch.BatchCommands.Add(deliveries);
+                }
+
+                if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            if (previousKey != alert.Key)
-            {
-                await using var upsert = new NpgsqlCommand("""
-                    INSERT INTO ops.alert_dedupe (dedupe_key, alert_key, raised_at) VALUES ($1, $2, $3)
-                    ON CONFLICT (dedupe_key) DO UPDATE SET alert_key = EXCLUDED.alert_key, raised_at = greatest(ops.alert_dedupe.raised_at, EXCLUDED.raised_at)
-                    """, connection, transaction);
-                upsert.Parameters.Add(new NpgsqlParameter { Value = alert.DedupeKey });
-                upsert.Parameters.Add(new NpgsqlParameter { Value = alert.Key });
-                upsert.Parameters.Add(new NpgsqlParameter { Value = alert.RaisedAt });
-                await upsert.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            return false;
-        }
-    }
+            return suppressed.Select(x => x.AlertKey).ToHashSet(StringComparer.Ordinal);
+        }, cancellationToken);
 
     /// <summary>Records channel outcomes of one alert together (and the dead letters of the failed ones), in one transaction.</summary>
     public Task RecordAsync(string alertKey, IReadOnlyList<ChannelOutcome> outcomes, CancellationToken cancellationToken) =>
@@ -224,32 +223,38 @@ public sealed class AlertStore(NpgsqlDataSource dataSource, string holder)
     public Task RecordAsync(IReadOnlyList<(string AlertKey, ChannelOutcome Outcome)> outcomes, CancellationToken cancellationToken) =>
         InLeaseAsync(async (connection, transaction) =>
         {
+            if (outcomes.Count == 0) return true;
             var batch = new NpgsqlBatch(connection, transaction);
             await using (batch)
             {
-                foreach (var (alertKey, outcome) in outcomes)
+                var deliveries = new NpgsqlBatchCommand("""
+                    INSERT INTO ops.alert_deliveries (alert_key, channel, status, attempts, detail)
+                    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::text[])
+                    ON CONFLICT DO NOTHING
+                    """);
+                deliveries.Parameters.Add(new NpgsqlParameter { Value = outcomes.Select(o => o.AlertKey).ToArray() });
+                deliveries.Parameters.Add(new NpgsqlParameter { Value = outcomes.Select(o => o.Outcome.Channel).ToArray() });
+                deliveries.Parameters.Add(new NpgsqlParameter { Value = outcomes.Select(o => o.Outcome.Status).ToArray() });
+                deliveries.Parameters.Add(new NpgsqlParameter { Value = outcomes.Select(o => o.Outcome.Attempts).ToArray() });
+                deliveries.Parameters.Add(new NpgsqlParameter { Value = outcomes.Select(o => o.Outcome.Detail).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+                batch.BatchCommands.Add(deliveries);
+                var dead = outcomes.Where(o => o.Outcome.DeadLetter is not null).ToList();
+                if (dead.Count > 0)
                 {
-                    var command = new NpgsqlBatchCommand(
-                        "INSERT INTO ops.alert_deliveries (alert_key, channel, status, attempts, detail) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING");
-                    command.Parameters.Add(new NpgsqlParameter { Value = alertKey });
-                    command.Parameters.Add(new NpgsqlParameter { Value = outcome.Channel });
-                    command.Parameters.Add(new NpgsqlParameter { Value = outcome.Status });
-                    command.Parameters.Add(new NpgsqlParameter { Value = outcome.Attempts });
-                    command.Parameters.Add(new NpgsqlParameter { Value = (object?)outcome.Detail ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-                    batch.BatchCommands.Add(command);
-                    if (outcome.DeadLetter is not { } dl) continue;
-                    var dead = new NpgsqlBatchCommand(
-                        "INSERT INTO ops.alert_dead_letters (alert_key, channel, target, payload, attempts, error) VALUES ($1, $2, $3, $4, $5, $6)");
-                    dead.Parameters.Add(new NpgsqlParameter { Value = alertKey });
-                    dead.Parameters.Add(new NpgsqlParameter { Value = outcome.Channel });
-                    dead.Parameters.Add(new NpgsqlParameter { Value = dl.Target });
-                    dead.Parameters.Add(new NpgsqlParameter { Value = dl.Payload.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
-                    dead.Parameters.Add(new NpgsqlParameter { Value = outcome.Attempts });
-                    dead.Parameters.Add(new NpgsqlParameter { Value = outcome.Detail ?? "failed" });
-                    batch.BatchCommands.Add(dead);
+                    var letters = new NpgsqlBatchCommand("""
+                        INSERT INTO ops.alert_dead_letters (alert_key, channel, target, payload, attempts, error)
+                        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::integer[], $6::text[])
+                        """);
+                    letters.Parameters.Add(new NpgsqlParameter { Value = dead.Select(o => o.AlertKey).ToArray() });
+                    letters.Parameters.Add(new NpgsqlParameter { Value = dead.Select(o => o.Outcome.Channel).ToArray() });
+                    letters.Parameters.Add(new NpgsqlParameter { Value = dead.Select(o => o.Outcome.DeadLetter!.Value.Target).ToArray() });
+                    letters.Parameters.Add(new NpgsqlParameter { Value = dead.Select(o => o.Outcome.DeadLetter!.Value.Payload.ToJsonString()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+                    letters.Parameters.Add(new NpgsqlParameter { Value = dead.Select(o => o.Outcome.Attempts).ToArray() });
+                    letters.Parameters.Add(new NpgsqlParameter { Value = dead.Select(o => o.Outcome.Detail ?? "failed").ToArray() });
+                    batch.BatchCommands.Add(letters);
                 }
 
-                if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(cancellationToken);
+                await batch.ExecuteNonQueryAsync(cancellationToken);
             }
 
             return true;

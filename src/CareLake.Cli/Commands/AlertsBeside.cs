@@ -16,6 +16,8 @@ internal sealed class AlertsBeside : IAsyncDisposable
     private readonly CancellationTokenSource _stop;
     private readonly Task _run;
 
+    private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(10);
+
     private AlertsBeside(NpgsqlDataSource dataSource, CareLakeOptions options, CliContext context)
     {
         _dataSource = dataSource;
@@ -40,8 +42,16 @@ internal sealed class AlertsBeside : IAsyncDisposable
     {
         try
         {
+            using var reporting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Task reporter = Task.CompletedTask;
             var statistics = await AlertDispatcherHost.RunAsync(_dataSource, _options, _context.Time, CliContext.Log, untilIdle, cancellationToken,
-                d => CliContext.Log($"alert dispatcher {d.Holder} started"));
+                d =>
+                {
+                    CliContext.Log($"alert dispatcher {d.Holder} started");
+                    if (!untilIdle) reporter = ReportAsync(d.Statistics, reporting.Token);
+                });
+            await reporting.CancelAsync();
+            await reporter;
             CliContext.Log(statistics.ToString());
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -50,6 +60,25 @@ internal sealed class AlertsBeside : IAsyncDisposable
         catch (Exception e) when (e is NpgsqlException or Confluent.Kafka.KafkaException or AlertLeaseLostException)
         {
             CliContext.Log($"alert dispatcher stopped: {e.Message}");
+        }
+    }
+
+    /// <summary>A line every <see cref="ReportEvery"/> while the dispatcher is delivering: what it did and where the time went.</summary>
+    private async Task ReportAsync(DispatchStatistics statistics, CancellationToken cancellationToken)
+    {
+        var reported = 0L;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(ReportEvery, _context.Time, cancellationToken);
+                if (statistics.Handled == reported) continue;
+                reported = statistics.Handled;
+                CliContext.Log(statistics.ToString());
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
