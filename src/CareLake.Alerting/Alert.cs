@@ -45,6 +45,23 @@ public sealed record Alert(
         _ => "pipeline",
     };
 
+    /// <summary>Reads a <see cref="Key"/> back into its source and id; false for anything else.</summary>
+    public static bool TryParseKey(string key, out AlertSource source, out long id)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        source = AlertSource.Clinical;
+        id = 0;
+        var dash = key.LastIndexOf('-');
+        if (dash <= 0 || !long.TryParse(key.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out id)) return false;
+        switch (key[..dash])
+        {
+            case "clinical": source = AlertSource.Clinical; return true;
+            case "operational": source = AlertSource.Operational; return true;
+            case "pipeline": source = AlertSource.Pipeline; return true;
+            default: return false;
+        }
+    }
+
     /// <summary>The message on <c>carelake.alerts</c> (or <c>carelake.pipeline_events</c>), per the event contracts.</summary>
     public JsonObject ToKafkaJson()
     {

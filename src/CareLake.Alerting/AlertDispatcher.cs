@@ -76,6 +76,10 @@ public sealed class AlertDispatcher : IAsyncDisposable
     private readonly Action<string> _log;
     private readonly AlertRateLimiter _rateLimiter;
     private volatile bool _holdsLease;
+    private static readonly IReadOnlySet<string> NoKeys = new HashSet<string>();
+    private Task _recording = Task.CompletedTask;
+    private volatile IReadOnlySet<string> _recordingKeys = NoKeys;
+    private volatile IReadOnlyList<DedupeEntry> _recordingDedupe = [];
 
     public AlertDispatcher(NpgsqlDataSource dataSource, AlertOptions options, IAlertPublisher? publisher, TimeProvider? time = null,
         Action<string>? log = null, string? holder = null, OperationalMonitors? monitors = null)
@@ -119,8 +123,10 @@ public sealed class AlertDispatcher : IAsyncDisposable
 
         using var renewing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var renewer = RenewLeaseAsync(lease, renewing.Token);
-        var nextMonitors = _time.GetUtcNow();
-        var nextCursorMove = _time.GetUtcNow();
+        // The monitors and the cursors run beside the passes, so a slow broker query never holds an alert back; a script's
+        // run (untilIdle) does them once, after delivering.
+        var housekeeping = untilIdle ? Task.CompletedTask : HousekeepAsync(renewing.Token);
+        var housekept = false;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -130,18 +136,14 @@ public sealed class AlertDispatcher : IAsyncDisposable
                 {
                     try
                     {
-                        handled = await DispatchPendingAsync(cancellationToken);
-                        var now = _time.GetUtcNow();
-                        if (_monitors is not null && now >= nextMonitors)
+                        handled = await PassAsync(cancellationToken);
+                        if (handled == 0) await AwaitRecordingAsync();
+                        if (handled == 0 && untilIdle && !housekept)
                         {
-                            nextMonitors = now + TimeSpan.FromSeconds(_options.MonitorIntervalSeconds);
-                            await RunMonitorsAsync(now, cancellationToken);
-                        }
-
-                        if (now >= nextCursorMove)
-                        {
-                            nextCursorMove = now + TimeSpan.FromSeconds(5);
-                            await _store.AdvanceCursorsAsync(cancellationToken);
+                            // What the monitors raise is delivered by the next pass before the run ends.
+                            housekept = true;
+                            await HousekeepOnceAsync(cancellationToken);
+                            continue;
                         }
                     }
                     catch (AlertLeaseLostException e)
@@ -167,10 +169,27 @@ public sealed class AlertDispatcher : IAsyncDisposable
         }
         finally
         {
+            try
+            {
+                await AwaitRecordingAsync();
+            }
+            catch (Exception e) when (e is NpgsqlException or AlertLeaseLostException or OperationCanceledException)
+            {
+                _log($"alert dispatcher's last pass was not recorded (it will be delivered again): {e.Message}");
+            }
+
             await renewing.CancelAsync();
             try
             {
                 await renewer;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            try
+            {
+                await housekeeping;
             }
             catch (OperationCanceledException)
             {
@@ -220,58 +239,52 @@ public sealed class AlertDispatcher : IAsyncDisposable
     }
 
     /// <summary>
-    /// One pass: handles every pending row (up to a limit per source) together: one dedupe transaction, every Kafka
-    /// message in flight at once, webhooks concurrently, then one transaction recording every outcome. Returns how many.
+    /// One pass: handles every pending row (up to a limit per source) together: read with their decided channels in one
+    /// round trip, dedupe decided in memory against the keys' recorded state, every Kafka message in flight at once and
+    /// webhooks concurrently, then one transaction recording every outcome and the dedupe state. Returns how many.
     /// </summary>
     public async Task<int> DispatchPendingAsync(CancellationToken cancellationToken)
     {
+        var handled = await PassAsync(cancellationToken);
+        await AwaitRecordingAsync();
+        return handled;
+    }
+
+    /// <summary>
+    /// A pass whose recording is left running: the next pass reads, decides and sends while it commits (the rows in it
+    /// are left out of that read, and its dedupe decisions are laid over what the next pass reads). At most one recording
+    /// is in flight; a crash repeats the passes not yet recorded, never earlier ones.
+    /// </summary>
+    private async Task<int> PassAsync(CancellationToken cancellationToken)
+    {
         var phase = Stopwatch.StartNew();
-        var pending = (await _store.PendingAsync(PassLimit, cancellationToken)).OrderBy(a => a.IsClinical ? 0 : 1).ThenBy(a => a.Id).ToList();
-        if (pending.Count == 0) return 0;
+        var recording = _recordingKeys; // taken before the read: whatever it holds commits, if at all, after the read began
+        var read = (await _store.PendingAsync(PassLimit, cancellationToken)).Where(p => !recording.Contains(p.Alert.Key)).ToList();
+        if (read.Count == 0) return 0;
         Statistics.CountPass();
-        var done = await _store.ChannelsDoneAsync(pending.Select(a => a.Key).ToList(), cancellationToken);
+        var pending = read.OrderBy(p => p.Alert.IsClinical ? 0 : 1).ThenBy(p => p.Alert.Id).ToList();
+        var done = pending.ToDictionary(p => p.Alert.Key, p => p.Done, StringComparer.Ordinal);
         Statistics.AddReading(Lap(phase));
-        var fresh = pending.Where(a => !done[a.Key].Contains("*")).ToList();
+
+        var fresh = pending.Select(p => p.Alert).Where(a => !done[a.Key].Contains("*")).ToList();
         var undecided = fresh.Where(a => a.Source != AlertSource.Pipeline && !done[a.Key].Any(c => c == "kafka" || c.StartsWith("webhook:", StringComparison.Ordinal))).ToList();
-        var suppressed = undecided.Count == 0
-            ? []
-            : await _store.SuppressDuplicatesAsync(undecided, TimeSpan.FromSeconds(_options.DedupeWindowSeconds), cancellationToken);
-        foreach (var _ in suppressed)
+        var decision = undecided.Count == 0
+            ? new DedupeDecision([], [])
+            : AlertDedupe.Decide(undecided, await DedupeStateAsync(undecided, cancellationToken), TimeSpan.FromSeconds(_options.DedupeWindowSeconds));
+        var outcomes = new List<(string, ChannelOutcome)>();
+        foreach (var (alert, repeatOf) in decision.Suppressed)
         {
+            outcomes.Add((alert.Key, new ChannelOutcome("*", "deduplicated", 0, "repeat of " + repeatOf)));
             Statistics.CountDeduplicated();
             Statistics.CountHandled();
         }
 
         Statistics.AddDeduplicating(Lap(phase));
-
+        var suppressed = decision.Suppressed.Select(s => s.Alert.Key).ToHashSet(StringComparer.Ordinal);
         var deliver = fresh.Where(a => !suppressed.Contains(a.Key)).ToList();
-        var outcomes = new List<(string, ChannelOutcome)>();
 
-        // Kafka first and all at once: the idempotent producer keeps each partition's order.
-        if (_publisher is not null)
-        {
-            var publishing = deliver.Where(a => !done[a.Key].Contains("kafka")).Select(async alert =>
-            {
-                var topic = alert.Source == AlertSource.Pipeline ? _options.PipelineEventsTopic : _options.AlertsTopic;
-                await _publisher.PublishAsync(topic, alert.Key, alert.ToKafkaJson(), cancellationToken);
-                Statistics.CountPublished();
-                return (alert.Key, new ChannelOutcome("kafka", "delivered", 1, topic));
-            }).ToList();
-            try
-            {
-                outcomes.AddRange(await Task.WhenAll(publishing));
-                Statistics.AddPublishing(Lap(phase));
-            }
-            catch (Confluent.Kafka.KafkaException e)
-            {
-                // Record what the broker took; the rest is retried in the next pass.
-                var taken = publishing.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result).ToList();
-                if (taken.Count > 0) await _store.RecordAsync(taken, cancellationToken);
-                _log($"alerts not published to Kafka yet: {e.Error.Reason}");
-                return taken.Count;
-            }
-        }
-
+        // Webhooks and Kafka at the same time; every Kafka message in flight at once (the idempotent producer keeps each
+        // partition's order), webhooks up to a concurrency limit.
         var sends = new List<Task<(string, ChannelOutcome)>>();
         using var gate = new SemaphoreSlim(WebhookConcurrency);
         foreach (var alert in deliver)
@@ -291,19 +304,88 @@ public sealed class AlertDispatcher : IAsyncDisposable
             }
         }
 
-        outcomes.AddRange(await Task.WhenAll(sends));
-        Statistics.AddPosting(Lap(phase));
+        var posting = TimedAsync(Task.WhenAll(sends), Statistics.AddPosting);
+        if (_publisher is not null)
+        {
+            var publishing = deliver.Where(a => !done[a.Key].Contains("kafka")).Select(async alert =>
+            {
+                var topic = alert.Source == AlertSource.Pipeline ? _options.PipelineEventsTopic : _options.AlertsTopic;
+                await _publisher.PublishAsync(topic, alert.Key, alert.ToKafkaJson(), cancellationToken);
+                Statistics.CountPublished();
+                return (alert.Key, new ChannelOutcome("kafka", "delivered", 1, topic));
+            }).ToList();
+            try
+            {
+                outcomes.AddRange(await TimedAsync(Task.WhenAll(publishing), Statistics.AddPublishing));
+            }
+            catch (Confluent.Kafka.KafkaException e)
+            {
+                // Record what the broker took, the webhooks' outcomes and the pass's decisions; the rest of Kafka is retried in the next pass.
+                var taken = publishing.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result).ToList();
+                taken.AddRange(await posting);
+                taken.AddRange(outcomes);
+                await AwaitRecordingAsync();
+                if (taken.Count > 0) await _store.RecordAsync(taken, cancellationToken, decision.Changed);
+                _log($"alerts not published to Kafka yet: {e.Error.Reason}");
+                return taken.Count;
+            }
+        }
+
+        outcomes.AddRange(await posting);
         foreach (var alert in deliver)
         {
             outcomes.Add((alert.Key, new ChannelOutcome("*", "dispatched", 0, null)));
             Statistics.CountHandled();
         }
 
-        // Every outcome of the pass in one transaction: a crash before it repeats this pass's messages (at least once),
-        // never an earlier pass's.
-        await _store.RecordAsync(outcomes, cancellationToken);
-        Statistics.AddRecording(Lap(phase));
+        // Every outcome of the pass in one transaction, once the previous pass's has committed: a crash before it repeats
+        // this pass's messages (at least once), never an earlier recorded pass's.
+        await AwaitRecordingAsync();
+        _recordingKeys = pending.Select(p => p.Alert.Key).ToHashSet(StringComparer.Ordinal);
+        _recordingDedupe = decision.Changed;
+        _recording = RecordAsync(outcomes, decision.Changed, cancellationToken);
         return pending.Count;
+    }
+
+    private async Task RecordAsync(List<(string, ChannelOutcome)> outcomes, IReadOnlyList<DedupeEntry> dedupe, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            await _store.RecordAsync(outcomes, cancellationToken, dedupe);
+            Statistics.AddRecording(clock.Elapsed);
+        }
+        finally
+        {
+            _recordingKeys = NoKeys;
+            _recordingDedupe = [];
+        }
+    }
+
+    /// <summary>Waits for the recording in flight, if any; its failure (e.g. a lost lease) surfaces here, once.</summary>
+    private async Task AwaitRecordingAsync()
+    {
+        var recording = _recording;
+        _recording = Task.CompletedTask;
+        await recording;
+    }
+
+    /// <summary>The dedupe keys' recorded state, with the decisions of the pass still being recorded laid over it.</summary>
+    private async Task<Dictionary<string, DedupeEntry>> DedupeStateAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken)
+    {
+        var inFlight = _recordingDedupe;
+        var state = await _store.DedupeStateAsync(alerts.Select(a => a.DedupeKey), cancellationToken);
+        foreach (var entry in inFlight) state[entry.DedupeKey] = entry with { Suppressed = 0 };
+        return state;
+    }
+
+    /// <summary>Awaits the work and adds the time it took from now to <paramref name="add"/>.</summary>
+    private static async Task<T> TimedAsync<T>(Task<T> work, Action<TimeSpan> add)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = await work;
+        add(clock.Elapsed);
+        return result;
     }
 
     /// <summary>The time since the stopwatch last restarted, restarting it.</summary>
@@ -340,6 +422,50 @@ public sealed class AlertDispatcher : IAsyncDisposable
         _log($"alert {alert.Key} to webhook {route.Name}: {result.Error} after {result.Attempts} attempts; dead letter recorded");
         Statistics.CountDeadLettered();
         return new ChannelOutcome(channel, "dead_lettered", result.Attempts, result.Error, (route.Url, body));
+    }
+
+    /// <summary>Every monitor interval the operational monitors, every 5 s the cursors, while this dispatcher holds the lease.</summary>
+    private async Task HousekeepAsync(CancellationToken cancellationToken)
+    {
+        var nextMonitors = _time.GetUtcNow();
+        var nextCursorMove = _time.GetUtcNow();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var now = _time.GetUtcNow();
+            if (_holdsLease)
+            {
+                try
+                {
+                    if (_monitors is not null && now >= nextMonitors)
+                    {
+                        nextMonitors = now + TimeSpan.FromSeconds(_options.MonitorIntervalSeconds);
+                        await RunMonitorsAsync(now, cancellationToken);
+                    }
+
+                    if (now >= nextCursorMove)
+                    {
+                        nextCursorMove = now + TimeSpan.FromSeconds(5);
+                        await _store.AdvanceCursorsAsync(cancellationToken);
+                    }
+                }
+                catch (AlertLeaseLostException e)
+                {
+                    _log(e.Message);
+                }
+                catch (NpgsqlException e)
+                {
+                    _log($"alert cursors not moved: {e.Message}");
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, _options.PollIntervalMs)), _time, cancellationToken);
+        }
+    }
+
+    private async Task HousekeepOnceAsync(CancellationToken cancellationToken)
+    {
+        if (_monitors is not null) await RunMonitorsAsync(_time.GetUtcNow(), cancellationToken);
+        await _store.AdvanceCursorsAsync(cancellationToken);
     }
 
     private async Task RunMonitorsAsync(DateTimeOffset now, CancellationToken cancellationToken)

@@ -75,8 +75,11 @@ public class KafkaAndRestartTests
         Assert.All(earlier, id => Assert.Equal(1, counts[$"operational-{id}"]));       // delivered passes never repeat
         Assert.All(inFlight, id => Assert.InRange(counts[$"operational-{id}"], 1, 2));  // the pass in flight: at least once
         Assert.Equal(5, counts.Count);
-        Assert.Equal(5, receiver.Accepted.Count);
-        Assert.Equal(5, receiver.Accepted.Select(b => b["alert_id"]!.GetValue<string>()).Distinct().Count());
+        // Webhooks go out beside Kafka, so the pass in flight may have posted them too: again at least once, earlier never twice.
+        var posted = receiver.Accepted.GroupBy(b => b["alert_id"]!.GetValue<string>()).ToDictionary(g => g.Key, g => g.Count());
+        Assert.All(earlier, id => Assert.Equal(1, posted[$"operational-{id}"]));
+        Assert.All(inFlight, id => Assert.InRange(posted[$"operational-{id}"], 1, 2));
+        Assert.Equal(5, posted.Count);
     }
 
     [Fact]
