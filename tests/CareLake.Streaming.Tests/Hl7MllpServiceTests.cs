@@ -64,21 +64,40 @@ public class Hl7MllpServiceTests
     }
 
     [Fact]
+    public async Task The_schedulers_drain_types_every_queued_message_once_and_queues_their_patients_for_gold()
+    {
+        var cs = await TestDatabase.CreateAsync(nameof(The_schedulers_drain_types_every_queued_message_once_and_queues_their_patients_for_gold));
+        var second = Admit.Replace("MSG00001", "MSG00002", StringComparison.Ordinal).Replace("MRN12345", "MRN777", StringComparison.Ordinal).Replace("VN-77", "VN-78", StringComparison.Ordinal);
+        await LandUntypedAsync(cs, [("ADT1|GOOD HEALTH HOSPITAL|MSG00001", Admit), ("ADT1|GOOD HEALTH HOSPITAL|MSG00002", second)]);
+        await using var dataSource = NpgsqlDataSource.Create(cs);
+        var pipeline = new PipelineContext(dataSource, SilverStages.All(), TimeProvider.System, _ => { });
+
+        Assert.Equal(2L, await SilverQueue.DrainAsync(pipeline, "dag", 1, CancellationToken.None));
+        Assert.Equal(0L, await SilverQueue.DrainAsync(pipeline, "dag", 1, CancellationToken.None));
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM ingest.silver_pending"));
+        Assert.Equal(["MRN12345", "MRN777"], (await Sql.RowsAsync(cs, "SELECT patient_id FROM silver.encounters ORDER BY 1")).Select(r => (string)r[0]!));
+        Assert.Equal(["MRN12345", "MRN777"], (await Sql.RowsAsync(cs, "SELECT DISTINCT patient_id FROM gold.changed_patients ORDER BY 1")).Select(r => (string)r[0]!));
+    }
+
+    /// <summary>What a worker killed after its bronze commit and before silver leaves behind: the statement it committed, nothing after.</summary>
+    private static async Task LandUntypedAsync(string cs, IReadOnlyList<(string Key, string Message)> messages)
+    {
+        await using var landing = NpgsqlDataSource.Create(cs);
+        await using var land = landing.CreateCommand(CareLake.Warehouse.SqlResources.Warehouse.Load("Acknowledged/land_acknowledged.sql"));
+        land.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Hl7MllpService.SourceName });
+        land.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = messages.Select(_ => SilverStages.Hl7Stream).ToArray() });
+        land.Parameters.Add(new NpgsqlParameter<byte[]?[]> { TypedValue = messages.Select(m => (byte[]?)Encoding.UTF8.GetBytes(m.Key)).ToArray() });
+        land.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = messages.Select(m => Encoding.UTF8.GetBytes(m.Message)).ToArray() });
+        land.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = DateTimeOffset.UtcNow });
+        await land.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
     public async Task Messages_a_killed_worker_landed_in_bronze_but_did_not_type_are_typed_once_by_the_next_and_their_resends_are_duplicates()
     {
         var cs = await TestDatabase.CreateAsync(nameof(Messages_a_killed_worker_landed_in_bronze_but_did_not_type_are_typed_once_by_the_next_and_their_resends_are_duplicates));
         var second = Admit.Replace("MSG00001", "MSG00002", StringComparison.Ordinal).Replace("MRN12345", "MRN777", StringComparison.Ordinal).Replace("VN-77", "VN-78", StringComparison.Ordinal);
-        // What a worker killed after its bronze commit and before silver leaves behind: the statement it committed, nothing after.
-        await using (var landing = NpgsqlDataSource.Create(cs))
-        {
-            await using var land = landing.CreateCommand(CareLake.Warehouse.SqlResources.Warehouse.Load("Acknowledged/land_acknowledged.sql"));
-            land.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Hl7MllpService.SourceName });
-            land.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [SilverStages.Hl7Stream, SilverStages.Hl7Stream] });
-            land.Parameters.Add(new NpgsqlParameter<byte[]?[]> { TypedValue = [Encoding.UTF8.GetBytes("ADT1|GOOD HEALTH HOSPITAL|MSG00001"), Encoding.UTF8.GetBytes("ADT1|GOOD HEALTH HOSPITAL|MSG00002")] });
-            land.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = [Encoding.UTF8.GetBytes(Admit), Encoding.UTF8.GetBytes(second)] });
-            land.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = DateTimeOffset.UtcNow });
-            await land.ExecuteNonQueryAsync();
-        }
+        await LandUntypedAsync(cs, [("ADT1|GOOD HEALTH HOSPITAL|MSG00001", Admit), ("ADT1|GOOD HEALTH HOSPITAL|MSG00002", second)]);
 
         Assert.Equal(2L, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM ingest.silver_pending"));
         Assert.Equal(0L, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM silver.adt_events"));

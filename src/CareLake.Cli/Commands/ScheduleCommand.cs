@@ -8,6 +8,7 @@ using CareLake.Scheduling.Graph;
 using CareLake.Scheduling.History;
 using CareLake.Scheduling.Running;
 using CareLake.Scheduling.Timing;
+using CareLake.Streaming.Acknowledged;
 using CareLake.Streaming.Imports;
 using Spectre.Console;
 
@@ -41,6 +42,8 @@ internal static class DagHost
                 var results = await import.RunAsync(imports.SelectMany(Sources).ToList(), ct);
                 return new TaskResult(results.Sum(r => r.AlreadyImported ? 0 : r.Records));
             },
+            DrainSilver = async (_, ct) => new TaskResult(await SilverQueue.DrainAsync(StreamCommand.Pipeline(warehouse, options, context),
+                $"dag-silver-{Environment.ProcessId}", options.BatchMaxMessages, ct)),
             Quality = new Scheduling.Quality.SuitesQualityStep(warehouse.DataSource, options.Quality),
             ExportDirectory = options.Schedule.ExportDirectory ?? Path.Combine(options.DataDirectory, "export"),
         });

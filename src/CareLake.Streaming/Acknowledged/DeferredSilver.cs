@@ -60,15 +60,16 @@ internal sealed class DeferredSilver : IAsyncDisposable
         }
     }
 
-    /// <summary>Types every message of the source that is pending now.</summary>
-    public async Task DrainAsync(CancellationToken cancellationToken)
+    /// <summary>Types every message of the source that is pending now; returns how many this call typed.</summary>
+    public async Task<long> DrainAsync(CancellationToken cancellationToken)
     {
         await _typing.WaitAsync(cancellationToken);
         try
         {
-            while (await TypeBatchAsync(cancellationToken) > 0)
-            {
-            }
+            long typed = 0;
+            int batch;
+            while ((batch = await TypeBatchAsync(cancellationToken)) > 0) typed += batch;
+            return typed;
         }
         finally
         {
