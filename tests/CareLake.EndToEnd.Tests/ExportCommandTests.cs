@@ -20,12 +20,7 @@ public class ExportCommandTests(ITestOutputHelper output)
             var previous = File.GetLastWriteTimeUtc(Path.Combine(dir, "fact_vitals_hourly", "part-00000.parquet"));
 
             // The latest run of an error-severity check on silver.vital_signs failed.
-            await Sql.ScalarAsync<long>(cs, """
-                WITH run AS (INSERT INTO ops.dq_runs (run_id, trigger, checks, failed) VALUES ('test', 'test', 1, 1) RETURNING dq_run_id)
-                INSERT INTO ops.dq_results (dq_run_id, suite, table_name, check_name, check_type, severity, status, failing_rows)
-                SELECT dq_run_id, 'silver.vital_signs', 'silver.vital_signs', 'heart_rate_range', 'range', 'error', 'failed', 3 FROM run
-                RETURNING result_id
-                """);
+            await RecordHeartRateCheckAsync(cs, "failed", 3);
             (code, text) = await CliProcess.RunAsync(["export", "parquet", dir], env);
             output.WriteLine(text);
             Assert.Equal(4, code);
@@ -43,12 +38,7 @@ public class ExportCommandTests(ITestOutputHelper output)
             (code, text) = await CliProcess.RunAsync(["export", "parquet", dir, "--select", "fact_vitals_hourly", "--include-blocked"], env);
             Assert.True(code == 0, text);
             Assert.NotEqual(previous, File.GetLastWriteTimeUtc(Path.Combine(dir, "fact_vitals_hourly", "part-00000.parquet")));
-            await Sql.ScalarAsync<long>(cs, """
-                WITH run AS (INSERT INTO ops.dq_runs (run_id, trigger, checks, passed) VALUES ('test', 'test', 1, 1) RETURNING dq_run_id)
-                INSERT INTO ops.dq_results (dq_run_id, suite, table_name, check_name, check_type, severity, status, failing_rows)
-                SELECT dq_run_id, 'silver.vital_signs', 'silver.vital_signs', 'heart_rate_range', 'range', 'error', 'passed', 0 FROM run
-                RETURNING result_id
-                """);
+            await RecordHeartRateCheckAsync(cs, "passed", 0);
             (code, text) = await CliProcess.RunAsync(["export", "parquet", dir], env);
             Assert.True(code == 0, text);
         }
@@ -57,4 +47,12 @@ public class ExportCommandTests(ITestOutputHelper output)
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         }
     }
+
+    /// <summary>A data-quality run with one error-severity check on silver.vital_signs, as <c>carelake dq</c> records it.</summary>
+    private static Task<long> RecordHeartRateCheckAsync(string cs, string status, long failingRows) => Sql.ScalarAsync<long>(cs, """
+        WITH run AS (INSERT INTO ops.dq_runs (run_id, trigger, checks) VALUES ('test', 'test', 1) RETURNING dq_run_id)
+        INSERT INTO ops.dq_results (dq_run_id, suite, table_name, check_name, check_type, severity, status, failing_rows)
+        SELECT dq_run_id, 'silver.vital_signs', 'silver.vital_signs', 'heart_rate_range', 'range', 'error', $1, $2 FROM run
+        RETURNING result_id
+        """, status, failingRows);
 }

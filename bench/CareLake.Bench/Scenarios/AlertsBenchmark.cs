@@ -31,7 +31,7 @@ internal static class AlertsBenchmark
             await using var dataSource = await environment.FreshDatabaseAsync("carelake_bench_alerts");
             var perSecond = parse.GetValue(rate);
             var length = parse.GetValue(seconds);
-            using var feed = Feed.Start($"--rate {perSecond} --seconds {length} --patients {parse.GetValue(patients)} --partitions 16");
+            using var feed = FeedProcess.Start($"--rate {perSecond} --seconds {length} --patients {parse.GetValue(patients)} --partitions 16");
             var bootstrap = feed.ReadValue("bootstrap");
 
             using var receiver = new HttpListener();
@@ -162,37 +162,5 @@ internal static class AlertsBenchmark
         start.Environment["CARELAKE_KAFKA_BOOTSTRAP"] = bootstrap;
         start.Environment["CARELAKE_CONFIG"] = config;
         return Process.Start(start) ?? throw new InvalidOperationException("could not start ./carelake stream");
-    }
-
-    /// <summary>The <c>kafka-feed</c> child process (mock cluster and producer).</summary>
-    private sealed class Feed : IDisposable
-    {
-        private readonly Process _process;
-
-        private Feed(Process process) => _process = process;
-
-        public static Feed Start(string arguments) => new(Process.Start(new ProcessStartInfo("dotnet", $"\"{typeof(Feed).Assembly.Location}\" kafka-feed {arguments}")
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false,
-        })!);
-
-        public string ReadValue(string name)
-        {
-            var line = _process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the kafka-feed process ended early");
-            return line.StartsWith(name + "=", StringComparison.Ordinal) ? line[(name.Length + 1)..] : throw new InvalidOperationException($"kafka-feed said '{line}'");
-        }
-
-        public void WriteLine(string line)
-        {
-            _process.StandardInput.WriteLine(line);
-            _process.StandardInput.Flush();
-        }
-
-        public void Dispose()
-        {
-            _process.StandardInput.Close();
-            if (!_process.WaitForExit(10_000)) _process.Kill();
-            _process.Dispose();
-        }
     }
 }
