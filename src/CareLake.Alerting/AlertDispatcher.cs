@@ -343,7 +343,8 @@ public sealed class AlertDispatcher : IAsyncDisposable
         await AwaitRecordingAsync();
         _recordingKeys = pending.Select(p => p.Alert.Key).ToHashSet(StringComparer.Ordinal);
         _recordingDedupe = decision.Changed;
-        _recording = RecordAsync(outcomes, decision.Changed, cancellationToken);
+        // Not cancelled with the dispatcher: what was sent is recorded even when it is stopping, so a restart does not send it again.
+        _recording = RecordAsync(outcomes, decision.Changed, CancellationToken.None);
         return pending.Count;
     }
 
