@@ -105,8 +105,9 @@ internal static class AlertsBenchmark
             File.Delete(config);
 
             var warmup = perSecond * 5L;
-            Report("Kafka carelake.alerts", kafka, warmup, perSecond, length, expected);
-            Report("webhook", webhook.ToList(), warmup, perSecond, length, expected);
+            var committed = await CommitTimesAsync(dataSource, kafka.Concat(webhook).Select(r => r.Body));
+            Report("Kafka carelake.alerts", kafka, warmup, perSecond, length, expected, committed);
+            Report("webhook", webhook.ToList(), warmup, perSecond, length, expected, committed);
             if (streamLog.LastOrDefault(l => l.Contains(" passes: ", StringComparison.Ordinal)) is { } passes) Console.WriteLine("dispatcher: " + passes);
             if (kafka.Count < expected) Console.WriteLine("stream's last lines: " + string.Join(" | ", streamLog.TakeLast(10)));
             return 0;
@@ -114,10 +115,36 @@ internal static class AlertsBenchmark
         return command;
     }
 
-    private static void Report(string channel, List<(DateTimeOffset At, JsonObject Body)> received, long warmup, int rate, int seconds, long expected)
+    /// <summary>
+    /// When each alert row's transaction committed (PostgreSQL's commit timestamps, on in local mode), by alert row id;
+    /// empty when the server does not track them.
+    /// </summary>
+    private static async Task<Dictionary<long, DateTimeOffset>> CommitTimesAsync(Npgsql.NpgsqlDataSource dataSource, IEnumerable<JsonObject> bodies)
+    {
+        var times = new Dictionary<long, DateTimeOffset>();
+        await using (var setting = dataSource.CreateCommand("SELECT current_setting('track_commit_timestamp') = 'on'"))
+        {
+            if (!(bool)(await setting.ExecuteScalarAsync())!) return times;
+        }
+
+        var ids = bodies.Select(b => b["source"]!["id"]!.GetValue<long>()).Distinct().ToArray();
+        await using var command = dataSource.CreateCommand("SELECT alert_id, pg_xact_commit_timestamp(xmin) FROM silver.clinical_alerts WHERE alert_id = ANY($1)");
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = ids });
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            if (!reader.IsDBNull(1)) times[reader.GetInt64(0)] = reader.GetFieldValue<DateTimeOffset>(1);
+        }
+
+        return times;
+    }
+
+    private static void Report(string channel, List<(DateTimeOffset At, JsonObject Body)> received, long warmup, int rate, int seconds, long expected,
+        Dictionary<long, DateTimeOffset> committed)
     {
         var fromProduce = new List<double>();
         var fromRaised = new List<double>();
+        var fromCommit = new List<double>();
         foreach (var (at, body) in received)
         {
             var parts = body["source"]!["event_id"]!.GetValue<string>().Split('-');
@@ -125,12 +152,14 @@ internal static class AlertsBenchmark
             var micros = long.Parse(parts[1], CultureInfo.InvariantCulture);
             fromProduce.Add((at - DateTimeOffset.FromUnixTimeMilliseconds(micros / 1000).AddTicks(micros % 1000 * 10)).TotalMilliseconds);
             fromRaised.Add((at - DateTimeOffset.Parse(body["raised_at"]!.GetValue<string>(), CultureInfo.InvariantCulture)).TotalMilliseconds);
+            if (committed.TryGetValue(body["source"]!["id"]!.GetValue<long>(), out var commit)) fromCommit.Add((at - commit).TotalMilliseconds);
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{channel}: {received.Count:N0} of {expected:N0} alerts at {rate:N0} events/s for {seconds} s; after the first 5 s ({fromProduce.Count:N0}): " +
             $"from production p50 {P(fromProduce, 0.5):0.0} ms · p99 {P(fromProduce, 0.99):0.0} ms · max {P(fromProduce, 1):0.0} ms; " +
-            $"from raised_at p50 {P(fromRaised, 0.5):0.0} ms · p99 {P(fromRaised, 0.99):0.0} ms · max {P(fromRaised, 1):0.0} ms"));
+            $"from raised_at p50 {P(fromRaised, 0.5):0.0} ms · p99 {P(fromRaised, 0.99):0.0} ms · max {P(fromRaised, 1):0.0} ms; " +
+            $"from commit {(fromCommit.Count == 0 ? "(commit times not tracked)" : string.Create(CultureInfo.InvariantCulture, $"p50 {P(fromCommit, 0.5):0.0} ms · p99 {P(fromCommit, 0.99):0.0} ms · max {P(fromCommit, 1):0.0} ms"))}"));
     }
 
     private static double P(List<double> values, double q)

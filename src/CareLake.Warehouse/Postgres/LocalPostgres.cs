@@ -171,6 +171,7 @@ public sealed class LocalPostgres
             maintenance_work_mem = 256MB
             max_wal_size = 4GB
             checkpoint_timeout = 15min
+            track_commit_timestamp = on
             log_min_messages = warning
             log_line_prefix = '%m [%p] '
 
