@@ -171,10 +171,6 @@ public sealed class AlertStore(NpgsqlDataSource dataSource, string holder)
         return latest;
     }
 
-    /// <summary>Records channel outcomes of one alert together (and the dead letters of the failed ones), in one transaction.</summary>
-    public Task RecordAsync(string alertKey, IReadOnlyList<ChannelOutcome> outcomes, CancellationToken cancellationToken) =>
-        RecordAsync(outcomes.Select(o => (alertKey, o)).ToList(), cancellationToken);
-
     /// <summary>
     /// Records the channel outcomes of several alerts, and the dedupe keys' new latest alerts and repeat counts, in one
     /// transaction.
