@@ -18,4 +18,10 @@ fi
 
 command -v dotnet >/dev/null || { echo "the .NET SDK 10 is required (dotnet not on PATH)" >&2; exit 1; }
 [ -f eng/nuget-local/librdkafka.redist.1.9.2.nupkg ] || eng/pack-librdkafka-placeholder.sh >/dev/null
+# The dashboard's front-end packages (ECharts), from npm into src/CareLake.Dashboard/node_modules; served locally.
+if ! cmp -s src/CareLake.Dashboard/package-lock.json src/CareLake.Dashboard/node_modules/.installed-lock.json; then
+  command -v npm >/dev/null || { echo "npm is required for the dashboard's packages (Node.js 20)" >&2; exit 1; }
+  npm ci --prefix src/CareLake.Dashboard --no-audit --no-fund --loglevel=error >/dev/null
+  cp src/CareLake.Dashboard/package-lock.json src/CareLake.Dashboard/node_modules/.installed-lock.json
+fi
 dotnet restore CareLake.slnx --nologo -v q

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CareLake.Core.Contracts;
+using CareLake.Dashboard;
 using CareLake.Streaming.Acknowledged;
 using CareLake.Streaming.Streaming;
 using CareLake.Web.Bodies;
@@ -67,6 +68,7 @@ public static class CareLakeWebApp
         MapIngest(app, handler);
         MapHealth(app, pipeline);
         app.MapAlerts(pipeline.DataSource);
+        app.MapDashboard(pipeline.DataSource);
         app.MapOpenApi();
         app.MapScalarApiReference();
         return app;

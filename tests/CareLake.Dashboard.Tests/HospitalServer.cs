@@ -1,0 +1,93 @@
+using System.Text.Json;
+using CareLake.Generator;
+using CareLake.Quality;
+using CareLake.Streaming.Sources;
+using CareLake.Streaming.Streaming;
+using CareLake.Testing;
+using CareLake.Warehouse.Gold;
+using CareLake.Warehouse.Silver;
+using CareLake.Web;
+using Npgsql;
+
+namespace CareLake.Dashboard.Tests;
+
+/// <summary>
+/// A real server (ingest API and dashboard, 127.0.0.1, a free port) over a database of its own filled by the
+/// generator: 300 patients over the 30 days up to now (so patients are in house and alerts are recent), every
+/// message through bronze and silver, gold built, the data-quality suites run once.
+/// </summary>
+public sealed class HospitalServer : IAsyncLifetime
+{
+    public static readonly GeneratorOptions Hospital = new()
+    {
+        Patients = 300,
+        Days = 30,
+        Seed = 11,
+        Start = GeneratorOptions.PeriodEndingAt(DateTimeOffset.UtcNow, 30, GeneratorOptions.DefaultFacilityUtcOffset),
+    };
+
+    public NpgsqlDataSource DataSource { get; private set; } = null!;
+    public CareLakeServer Server { get; private set; } = null!;
+    public HttpClient Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var connectionString = await TestDatabase.CreateAsync("dashboard");
+        DataSource = NpgsqlDataSource.Create(connectionString);
+        var pipeline = new PipelineContext(DataSource, SilverStages.All(), TimeProvider.System, _ => { });
+        var messages = GeneratorFeed.Messages(new HospitalSimulator(Hospital).Events(), TimeProvider.System);
+        await new FeedStreamWorker(pipeline, GeneratorFeed.SourceName, "dashboard-test", 2000).RunAsync(messages, CancellationToken.None);
+        await GoldModels.RunAsync(DataSource, new GoldRunOptions());
+        await QualityRunner.RunAsync(DataSource, new QualityRunRequest("dashboard-test", null));
+        Server = await CareLakeServer.StartAsync(new WebServerSettings(Port: 0), pipeline, "dashboard-test");
+        Client = new HttpClient { BaseAddress = Server.Address, Timeout = TimeSpan.FromMinutes(1) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        await Server.DisposeAsync();
+        await DataSource.DisposeAsync();
+    }
+
+    /// <summary>GET an endpoint answering the dashboard's table shape; asserts 200 and the shape.</summary>
+    public async Task<ApiTable> TableAsync(string path)
+    {
+        using var response = await Client.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {body}");
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        return ApiTable.Parse(body);
+    }
+}
+
+/// <summary>The dashboard's table shape, read: column names and types, and the rows.</summary>
+public sealed record ApiTable(IReadOnlyList<string> Columns, IReadOnlyList<string> Types, IReadOnlyList<JsonElement[]> Rows)
+{
+    public static ApiTable Parse(string json)
+    {
+        var root = JsonDocument.Parse(json).RootElement;
+        var columns = root.GetProperty("columns").EnumerateArray().ToList();
+        var rows = root.GetProperty("rows").EnumerateArray().Select(r => r.EnumerateArray().ToArray()).ToList();
+        foreach (var row in rows) Assert.Equal(columns.Count, row.Length);
+        return new ApiTable(
+            columns.Select(c => c.GetProperty("name").GetString()!).ToList(),
+            columns.Select(c => c.GetProperty("type").GetString()!).ToList(),
+            rows);
+    }
+
+    public int Index(string column)
+    {
+        var i = Columns.ToList().IndexOf(column);
+        Assert.True(i >= 0, $"no column '{column}' among {string.Join(", ", Columns)}");
+        return i;
+    }
+
+    public IEnumerable<JsonElement> Column(string column) => Rows.Select(r => r[Index(column)]);
+}
+
+[CollectionDefinition(Name)]
+public sealed class HospitalServerCollection : ICollectionFixture<HospitalServer>
+{
+    public const string Name = "hospital server";
+}
