@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Data.Common;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using CareLake.Warehouse;
 using Microsoft.AspNetCore.Http;
@@ -48,7 +49,7 @@ public sealed class TableQuery(NpgsqlDataSource dataSource)
             kinds[i] = KindOf(reader.GetFieldType(i), reader.GetDataTypeName(i));
             json.WriteStartObject();
             json.WriteString("name", columns[i].ColumnName);
-            json.WriteString("type", kinds[i].ToString().ToLowerInvariant());
+            json.WriteString("type", (kinds[i] == ColumnKind.Bytes ? ColumnKind.Text : kinds[i]).ToString().ToLowerInvariant());
             json.WriteEndObject();
         }
 
@@ -71,10 +72,11 @@ public sealed class TableQuery(NpgsqlDataSource dataSource)
     public static NpgsqlParameter Parameter(string name, NpgsqlDbType type, object? value) =>
         new(name, type) { Value = value ?? DBNull.Value };
 
-    private enum ColumnKind { Text, Number, Boolean, Date, Timestamp, Json }
+    private enum ColumnKind { Text, Number, Boolean, Date, Timestamp, Json, Bytes }
 
     private static ColumnKind KindOf(Type type, string dataTypeName) =>
         dataTypeName is "json" or "jsonb" ? ColumnKind.Json
+        : type == typeof(byte[]) ? ColumnKind.Bytes
         : type == typeof(bool) ? ColumnKind.Boolean
         : type == typeof(DateOnly) || dataTypeName == "date" ? ColumnKind.Date
         : type == typeof(DateTime) || type == typeof(DateTimeOffset) ? ColumnKind.Timestamp
@@ -114,6 +116,10 @@ public sealed class TableQuery(NpgsqlDataSource dataSource)
                 break;
             case ColumnKind.Json:
                 json.WriteRawValue(reader.GetString(i));
+                break;
+            case ColumnKind.Bytes:
+                // Raw messages as received: shown as UTF-8 text, an invalid byte as U+FFFD (the column's type says "text").
+                json.WriteStringValue(Encoding.UTF8.GetString(reader.GetFieldValue<byte[]>(i)));
                 break;
             default:
                 json.WriteStringValue(Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture));

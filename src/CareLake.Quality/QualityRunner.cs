@@ -144,8 +144,11 @@ public static class QualityRunner
 
     private static async Task ApplyRetentionAsync(NpgsqlConnection connection, int days, CancellationToken cancellationToken)
     {
-        // Whole runs at a time; results, failures and quarantined rows' records follow by ON DELETE CASCADE.
-        await using var command = new NpgsqlCommand("DELETE FROM ops.dq_runs WHERE started_at < now() - make_interval(days => @days)", connection);
+        // Whole runs at a time; results, failures and quarantined rows' records follow by ON DELETE CASCADE. The gold
+        // columns' null-share history is quality history too.
+        await using var command = new NpgsqlCommand(
+            "DELETE FROM ops.dq_runs WHERE started_at < now() - make_interval(days => @days);" +
+            "DELETE FROM ops.gold_completeness_history WHERE measured_at < now() - make_interval(days => @days)", connection);
         command.Parameters.AddWithValue("days", days);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CareLake.Generator;
+using CareLake.Generator.DirtyData;
 using CareLake.Quality;
 using CareLake.Streaming.Sources;
 using CareLake.Streaming.Streaming;
@@ -13,7 +14,8 @@ namespace CareLake.Dashboard.Tests;
 
 /// <summary>
 /// A real server (ingest API and dashboard, 127.0.0.1, a free port) over a database of its own filled by the
-/// generator: 300 patients over the 30 days up to now (so patients are in house and alerts are recent), every
+/// generator: 300 patients over the 30 days up to now (so patients are in house and alerts are recent), with the
+/// demo's dirty data (duplicates, late events, bad values: quarantine and data-quality failures to show), every
 /// message through bronze and silver, gold built, the data-quality suites run once.
 /// </summary>
 public sealed class HospitalServer : IAsyncLifetime
@@ -23,17 +25,19 @@ public sealed class HospitalServer : IAsyncLifetime
         Patients = 300,
         Days = 30,
         Seed = 11,
+        DirtyData = DirtyDataOptions.Demo,
         Start = GeneratorOptions.PeriodEndingAt(DateTimeOffset.UtcNow, 30, GeneratorOptions.DefaultFacilityUtcOffset),
     };
 
+    public string ConnectionString { get; private set; } = "";
     public NpgsqlDataSource DataSource { get; private set; } = null!;
     public CareLakeServer Server { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        var connectionString = await TestDatabase.CreateAsync("dashboard");
-        DataSource = NpgsqlDataSource.Create(connectionString);
+        ConnectionString = await TestDatabase.CreateAsync("dashboard");
+        DataSource = NpgsqlDataSource.Create(ConnectionString);
         var pipeline = new PipelineContext(DataSource, SilverStages.All(), TimeProvider.System, _ => { });
         var messages = GeneratorFeed.Messages(new HospitalSimulator(Hospital).Events(), TimeProvider.System);
         await new FeedStreamWorker(pipeline, GeneratorFeed.SourceName, "dashboard-test", 2000).RunAsync(messages, CancellationToken.None);

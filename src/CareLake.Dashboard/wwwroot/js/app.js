@@ -40,7 +40,7 @@ export async function refresh(root = document) {
   await Promise.allSettled(work);
 }
 
-/** A filter form (form.filters, inputs named from/to/unit/condition): fills its choices, keeps the address bar in step, refreshes on change. */
+/** A filter form (form.filters, inputs named from/to/unit/condition; a form.filters.local is only styled like one): fills its choices, keeps the address bar in step, refreshes on change. */
 async function wireFilters(form) {
   const current = new URLSearchParams(location.search);
   for (const input of form.elements) {
@@ -101,7 +101,7 @@ function navigation() {
 /** Every page starts here: the frame, its filters, then its charts and tables. A page module may run more after this resolves. */
 export async function start() {
   navigation();
-  const forms = [...document.querySelectorAll('form.filters')];
+  const forms = [...document.querySelectorAll('form.filters:not(.local)')];
   await Promise.all(forms.map(wireFilters));
   await refresh();
   document.body.dataset.ready = 'true';

@@ -37,3 +37,9 @@ BEGIN
     END LOOP;
 END
 $completeness$;
+
+-- Kept over time for the dashboard's trend (ops.gold_completeness_history; quality.retention_days deletes old rows),
+-- every column of this run under one time, the run's.
+INSERT INTO ops.gold_completeness_history (table_name, column_name, row_count, null_count, null_pct, measured_at)
+SELECT table_name, column_name, row_count, null_count, null_pct, now()
+  FROM gold.mart_data_completeness;
