@@ -14,6 +14,7 @@ var root = new RootCommand("CareLake benchmarks: each scenario prints its figure
     CareLake.Bench.Scenarios.GoldBenchmark.Create(),
     CareLake.Bench.Scenarios.DagBenchmark.Create(),
     CareLake.Bench.Scenarios.AlertsBenchmark.Create(),
+    CareLake.Bench.Scenarios.DashboardBenchmark.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

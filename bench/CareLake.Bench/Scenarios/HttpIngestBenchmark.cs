@@ -68,7 +68,8 @@ internal static partial class HttpIngestBenchmark
         return command;
     }
 
-    private static async Task<string> ListeningOnAsync(Process server)
+    /// <summary>The address a started <c>carelake serve</c> prints once it listens.</summary>
+    internal static async Task<string> ListeningOnAsync(Process server)
     {
         while (await server.StandardOutput.ReadLineAsync() is { } line)
         {
