@@ -99,8 +99,10 @@ public static class WardEndpoints
         string summary, string description, bool withDays = false) =>
         group.MapGet(pattern, async (string patientId, string? source, string? from, string? to, HttpContext http) =>
             {
-                if (patientId.Length > MaxPatientIdLength || source?.Length > DashboardFilter.MaxTextLength)
-                    return DashboardFilter.Problem($"A patient id is at most {MaxPatientIdLength} characters, a source at most {DashboardFilter.MaxTextLength}.");
+                if (patientId.Length > MaxPatientIdLength || source?.Length > DashboardFilter.MaxTextLength
+                    || patientId.Any(char.IsControl) || (source ?? "").Any(char.IsControl))
+                    return DashboardFilter.Problem($"A patient id is at most {MaxPatientIdLength} characters, a source at most {DashboardFilter.MaxTextLength}, " +
+                                                   "neither with control characters.");
                 var (filter, problem) = DashboardFilter.Parse(withDays ? from : null, withDays ? to : null, null, null);
                 if (problem is not null) return problem;
                 var known = await SourceOfAsync(queries, patientId, string.IsNullOrWhiteSpace(source) ? null : source.Trim(), http.RequestAborted);
