@@ -24,6 +24,8 @@ public sealed record DashboardFilter(DateOnly? From, DateOnly? To, string? Unit,
         var condition = Text(conditionGroup);
         if (unit?.Length > MaxTextLength || condition?.Length > MaxTextLength)
             return (null, Problem($"unit and condition are at most {MaxTextLength} characters."));
+        if ((unit ?? "").Any(char.IsControl) || (condition ?? "").Any(char.IsControl))
+            return (null, Problem("unit and condition hold no control characters."));
         return (new DashboardFilter(from, to, unit, condition), null);
     }
 

@@ -49,6 +49,7 @@ public static class CareLakeWebApp
             kestrel.Listen(address, settings.Port, listen => listen.Protocols = HttpProtocols.Http1);
         });
         builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton(pipeline.Time); // the dashboard's "now" is the pipeline's clock
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJsonContext.Default));
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {

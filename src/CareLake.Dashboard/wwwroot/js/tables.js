@@ -46,4 +46,6 @@ export function fillTable(table, data) {
   }
   table.dataset.rows = String(data.rows.length);
   table.dataset.state = 'rendered';
+  // Pages that dress a table further (badges, sparklines, row ids) listen for this, with the answer as detail.
+  table.dispatchEvent(new CustomEvent('rendered', { detail: data }));
 }
