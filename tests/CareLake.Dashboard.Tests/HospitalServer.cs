@@ -14,7 +14,7 @@ namespace CareLake.Dashboard.Tests;
 
 /// <summary>
 /// A real server (ingest API and dashboard, 127.0.0.1, a free port) over a database of its own filled by the
-/// generator: 1,500 patients over the 30 days up to now (so patients are in house and alerts are recent), with the
+/// generator: 6,000 patients over the 30 days up to now (so patients are in house and alerts are recent), with the
 /// demo's dirty data (duplicates, late events, bad values: quarantine and data-quality failures to show), every
 /// message through bronze and silver, gold built, the data-quality suites run once.
 /// </summary>
@@ -22,7 +22,7 @@ public sealed class HospitalServer : IAsyncLifetime
 {
     public static readonly GeneratorOptions Hospital = new()
     {
-        Patients = 1_500,
+        Patients = 6_000,
         Days = 30,
         Seed = 11,
         DirtyData = DirtyDataOptions.Demo,
