@@ -8,12 +8,12 @@ SELECT a.measured_at, a.patient_id, a.source, a.unit, a.kind, a.severity, a.news
        a.respiratory_rate::double precision AS respiratory_rate, a.systolic_bp::double precision AS systolic_bp,
        a.temperature_c::double precision AS temperature_c, a.consciousness
 FROM gold.mart_alerts_vitals a
+-- joined only when a condition is given (the planner removes the join otherwise)
+LEFT JOIN gold.fact_encounter f ON @condition IS NOT NULL AND f.source = a.source AND f.encounter_id = a.encounter_id
 WHERE a.heart_rate IS NOT NULL AND a.spo2 IS NOT NULL
   AND (@from IS NULL OR a.alert_date >= @from)
   AND (@to IS NULL OR a.alert_date <= @to)
   AND (@unit IS NULL OR a.unit = @unit)
-  AND (@condition IS NULL OR EXISTS (
-        SELECT FROM gold.fact_encounter f
-        WHERE f.source = a.source AND f.encounter_id = a.encounter_id AND f.condition_group = @condition))
+  AND (@condition IS NULL OR f.condition_group = @condition)
 ORDER BY a.measured_at DESC, a.alert_id DESC
 LIMIT 500;

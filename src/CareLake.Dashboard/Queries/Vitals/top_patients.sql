@@ -11,13 +11,13 @@ WITH alerts AS (
            max(a.news2_score) AS max_news2_score,
            max(a.measured_at) AS last_alert_at
     FROM gold.mart_alerts_vitals a
+    -- joined only when a condition is given (the planner removes the join otherwise)
+    LEFT JOIN gold.fact_encounter f ON @condition IS NOT NULL AND f.source = a.source AND f.encounter_id = a.encounter_id
     WHERE true
   AND (@from IS NULL OR a.alert_date >= @from)
   AND (@to IS NULL OR a.alert_date <= @to)
   AND (@unit IS NULL OR a.unit = @unit)
-  AND (@condition IS NULL OR EXISTS (
-        SELECT FROM gold.fact_encounter f
-        WHERE f.source = a.source AND f.encounter_id = a.encounter_id AND f.condition_group = @condition))
+  AND (@condition IS NULL OR f.condition_group = @condition)
     GROUP BY a.source, a.patient_id
 )
 SELECT rank() OVER (ORDER BY r.alerts DESC)::integer AS alert_rank,
