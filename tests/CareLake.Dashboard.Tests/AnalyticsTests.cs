@@ -305,6 +305,44 @@ public sealed class AnalyticsTests(AnalyticsHospital hospital)
         Assert.Equal(0, (await hospital.TableAsync("/v1/analytics/los/distribution?condition=gout")).Sum("encounters"));
     }
 
+    [Theory]
+    [InlineData("/analytics")]
+    [InlineData("/vitals")]
+    public async Task Every_chart_and_table_of_the_page_reads_an_endpoint_with_the_columns_it_plots(string page)
+    {
+        var html = await hospital.Client.GetStringAsync(page);
+        var elements = System.Text.RegularExpressions.Regex.Matches(html, "<(figure|table) class=\"(?:chart|data)[^\"]*\"([^>]*)>");
+        Assert.True(elements.Count >= 8, $"{page} has {elements.Count} charts and tables");
+        foreach (System.Text.RegularExpressions.Match element in elements)
+        {
+            string? Attribute(string name) =>
+                System.Text.RegularExpressions.Regex.Match(element.Groups[2].Value, $"data-{name}=\"([^\"]*)\"") is { Success: true } m ? System.Net.WebUtility.HtmlDecode(m.Groups[1].Value) : null;
+            var api = Attribute("api");
+            Assert.NotNull(api);
+            Assert.Contains("data-filtered", element.Groups[2].Value, StringComparison.Ordinal);
+            var table = await hospital.TableAsync(api);
+            Assert.NotEmpty(table.Rows);
+            var plotted = new[] { Attribute("x"), Attribute("series"), Attribute("value"), Attribute("link-column") }
+                .Concat(Attribute("y")?.Split(',') ?? []).Concat(Attribute("columns")?.Split(',') ?? []);
+            foreach (var column in plotted.Where(c => c is not null)) Assert.Contains(column!, table.Columns);
+        }
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_every_analytics_and_vitals_endpoint_with_its_filters()
+    {
+        var document = System.Text.Json.JsonDocument.Parse(await hospital.Client.GetStringAsync("/openapi/v1.json")).RootElement;
+        var paths = document.GetProperty("paths").EnumerateObject().Where(p => p.Name.StartsWith("/v1/analytics/", StringComparison.Ordinal) || p.Name.StartsWith("/v1/vitals/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(23, paths.Count);
+        foreach (var path in paths)
+        {
+            var get = path.Value.GetProperty("get");
+            Assert.False(string.IsNullOrEmpty(get.GetProperty("summary").GetString()), path.Name);
+            var description = get.GetProperty("description").GetString()!;
+            Assert.True(description.Contains("Honours", StringComparison.Ordinal) || description.Contains("no filter", StringComparison.OrdinalIgnoreCase), $"{path.Name}: {description}");
+        }
+    }
+
     private async Task<string> BusiestUnitAsync() =>
         (string)(await hospital.RowsAsync("SELECT unit FROM gold.fact_encounter WHERE index_eligible GROUP BY unit ORDER BY count(*) DESC, unit LIMIT 1"))[0][0]!;
 
