@@ -1,0 +1,15 @@
+-- Vitals at alert time: alerts by the aggregate NEWS2 score of the set that raised them (gold.mart_alerts_vitals;
+-- sets that could not be scored are left out).
+-- Filters: from/to on alert_date (facility day), unit = unit at the measurement, condition = the condition group of
+-- the alert's encounter (alerts without an encounter are left out when it is given).
+SELECT a.news2_score, count(*)::integer AS alerts
+FROM gold.mart_alerts_vitals a
+-- joined only when a condition is given (the planner removes the join otherwise)
+LEFT JOIN gold.fact_encounter f ON @condition IS NOT NULL AND f.source = a.source AND f.encounter_id = a.encounter_id
+WHERE a.news2_score IS NOT NULL
+  AND (@from IS NULL OR a.alert_date >= @from)
+  AND (@to IS NULL OR a.alert_date <= @to)
+  AND (@unit IS NULL OR a.unit = @unit)
+  AND (@condition IS NULL OR f.condition_group = @condition)
+GROUP BY a.news2_score
+ORDER BY a.news2_score;
