@@ -8,7 +8,7 @@ namespace CareLake.Dashboard.Tests;
 /// <summary>Reads the fixture database directly, so the API's numbers can be checked against SQL written here.</summary>
 internal static class AnalyticsDb
 {
-    public static async Task<List<object?[]>> RowsAsync(this AnalyticsHospital hospital, string sql)
+    public static async Task<List<object?[]>> RowsAsync(this HospitalServer hospital, string sql)
     {
         await using var command = hospital.DataSource.CreateCommand(sql);
         await using var reader = await command.ExecuteReaderAsync();
@@ -23,7 +23,7 @@ internal static class AnalyticsDb
         return rows;
     }
 
-    public static async Task<long> CountAsync(this AnalyticsHospital hospital, string sql)
+    public static async Task<long> CountAsync(this HospitalServer hospital, string sql)
     {
         await using var command = hospital.DataSource.CreateCommand(sql);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
@@ -54,13 +54,13 @@ internal static class AnalyticsDb
     public static double Number(object? value) => Convert.ToDouble(value, CultureInfo.InvariantCulture);
 
     /// <summary>The middle day of the data's admissions, a filter that cuts the period in two.</summary>
-    public static async Task<DateOnly> MiddleAdmitDayAsync(this AnalyticsHospital hospital)
+    public static async Task<DateOnly> MiddleAdmitDayAsync(this HospitalServer hospital)
     {
         var rows = await hospital.RowsAsync("SELECT (min(admit_date) + (max(admit_date) - min(admit_date)) / 2) FROM gold.fact_encounter");
         return (DateOnly)rows[0][0]!;
     }
 
-    public static async Task AssertProblemAsync(this AnalyticsHospital hospital, string path)
+    public static async Task AssertProblemAsync(this HospitalServer hospital, string path)
     {
         using var response = await hospital.Client.GetAsync(path);
         var body = await response.Content.ReadAsStringAsync();

@@ -1,8 +1,8 @@
 namespace CareLake.Dashboard.Tests;
 
 /// <summary>The analytics endpoints' numbers against SQL computed here on the same database, and their filters.</summary>
-[Collection(AnalyticsHospitalCollection.Name)]
-public sealed class AnalyticsTests(AnalyticsHospital hospital)
+[Collection(HospitalServerCollection.Name)]
+public sealed class AnalyticsTests(HospitalServer hospital)
 {
     private const string Inpatient = "encounter_class = 'inpatient'";
 

@@ -14,7 +14,8 @@ namespace CareLake.Dashboard.Tests;
 
 /// <summary>
 /// A real server (ingest API and dashboard, 127.0.0.1, a free port) over a database of its own filled by the
-/// generator: 6,000 patients over the 30 days up to now (so patients are in house and alerts are recent), with the
+/// generator: 4,000 patients over the 90 days up to now (patients in house and recent alerts for the ward; stays
+/// whose 30 days of follow-up lie inside the data for the readmission analytics), with the
 /// demo's dirty data (duplicates, late events, bad values: quarantine and data-quality failures to show), every
 /// message through bronze and silver, gold built, the data-quality suites run once.
 /// </summary>
@@ -22,11 +23,11 @@ public sealed class HospitalServer : IAsyncLifetime
 {
     public static readonly GeneratorOptions Hospital = new()
     {
-        Patients = 6_000,
-        Days = 30,
+        Patients = 4_000,
+        Days = 90,
         Seed = 11,
         DirtyData = DirtyDataOptions.Demo,
-        Start = GeneratorOptions.PeriodEndingAt(DateTimeOffset.UtcNow, 30, GeneratorOptions.DefaultFacilityUtcOffset),
+        Start = GeneratorOptions.PeriodEndingAt(DateTimeOffset.UtcNow, 90, GeneratorOptions.DefaultFacilityUtcOffset),
     };
 
     public string ConnectionString { get; private set; } = "";

@@ -1,8 +1,8 @@
 namespace CareLake.Dashboard.Tests;
 
 /// <summary>The vitals view's endpoints against SQL computed here on the same database, and their filters.</summary>
-[Collection(AnalyticsHospitalCollection.Name)]
-public sealed class VitalsAnalyticsTests(AnalyticsHospital hospital)
+[Collection(HospitalServerCollection.Name)]
+public sealed class VitalsAnalyticsTests(HospitalServer hospital)
 {
     [Fact]
     public async Task The_heart_rate_histogram_bins_every_set_with_a_heart_rate()
