@@ -34,10 +34,17 @@ public sealed class TableQuery(NpgsqlDataSource dataSource)
     /// <summary>The query's result written as the JSON table (UTF-8).</summary>
     public async Task<ArrayBufferWriter<byte>> RunAsync(string sqlPath, IEnumerable<NpgsqlParameter> parameters, CancellationToken cancellationToken)
     {
-        await using var command = DataSource.CreateCommand(Sql.Load(sqlPath));
-        command.CommandTimeout = (int)Timeout.TotalSeconds;
-        foreach (var parameter in parameters) command.Parameters.Add(parameter);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        // A read-only transaction (the dashboard never writes), without JIT: compiling a plan costs seconds here, far
+        // more than any of these queries takes to run. The settings end with the transaction.
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction) { Timeout = (int)Timeout.TotalSeconds };
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET TRANSACTION READ ONLY"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL jit = off"));
+        var query = new NpgsqlBatchCommand(Sql.Load(sqlPath));
+        foreach (var parameter in parameters) query.Parameters.Add(parameter);
+        batch.BatchCommands.Add(query);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var buffer = new ArrayBufferWriter<byte>(4096);
         await using var json = new Utf8JsonWriter(buffer);
         json.WriteStartObject();
