@@ -35,6 +35,31 @@ public partial class DemoServeTests
             await process.WaitForExitAsync(TimeSpan.FromSeconds(90));
             Assert.True(process.ExitCode == 0, process.Output);
             Assert.False(await local.IsRunningAsync(), "the local cluster must stop with the demo");
+
+            // Come back later: serve --database serves the demo's database.
+            await local.EnsureStartedAsync();
+            var demoDatabase = local.ConnectionString("carelake_demo");
+            var vitals = await Sql.ScalarAsync<long>(demoDatabase, "SELECT count(*) FROM silver.vital_signs");
+            await local.StopAsync();
+            using var serve = CliProcess.Start(["serve", "--database", "carelake_demo", "--port", "0"],
+                new Dictionary<string, string> { ["CARELAKE_DATA_DIR"] = dataDirectory });
+            var served = await WaitForDashboardAsync(serve, TimeSpan.FromMinutes(2));
+            using (var client = new HttpClient { BaseAddress = new Uri(served.GetLeftPart(UriPartial.Authority)), Timeout = TimeSpan.FromMinutes(1) })
+            {
+                var at = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+                using var content = new StringContent(
+                    $$"""{"event_id":"vs-demo-serve-1","event_type":"vital_signs","schema_version":1,"occurred_at":"{{at}}","patient_id":"MRN-SERVE-1","measured_at":"{{at}}","heart_rate":88}""",
+                    System.Text.Encoding.UTF8, "application/json");
+                using var answer = await client.PostAsync(new Uri("/v1/events/patient_vitals", UriKind.Relative), content);
+                Assert.True(answer.IsSuccessStatusCode, await answer.Content.ReadAsStringAsync());
+            }
+
+            serve.Terminate();
+            await serve.WaitForExitAsync(TimeSpan.FromSeconds(90));
+            Assert.True(serve.ExitCode == 0, serve.Output);
+            await local.EnsureStartedAsync();
+            Assert.Equal(vitals + 1, await Sql.ScalarAsync<long>(demoDatabase, "SELECT count(*) FROM silver.vital_signs"));
+            await local.StopAsync();
         }
         finally
         {
