@@ -17,11 +17,14 @@ public sealed partial class LiveWardTests(HospitalServer hospital, Chromium chro
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(2);
 
+    /// <summary>What a patient's row on the ward may be: a table row, list item, card, or anything marked with the patient.</summary>
+    private const string Rows = "main tr, main li, main article, main .patient, main [data-patient], main [data-patient-id]";
+
     // Rows of the ward view (a patient's row, card or list item) that show the patient and the score as a number of its own.
-    private const string ShowsScore = """
+    private const string ShowsScore = $$"""
         ({ patient, score }) => {
           const number = new RegExp(`(^|[^0-9.:/-])${score}([^0-9.:/-]|$)`);
-          return [...document.querySelectorAll('main tr, main li, main article, main [data-patient-id]')]
+          return [...document.querySelectorAll('{{Rows}}')]
             .some(e => e.innerText.includes(patient) && number.test(e.innerText));
         }
         """;
@@ -48,8 +51,8 @@ public sealed partial class LiveWardTests(HospitalServer hospital, Chromium chro
             }
 
             var (patient, encounter) = await PatientOnTheWardAsync(page);
-            var rows = await page.Page.EvaluateAsync<string[]>("""
-                patient => [...document.querySelectorAll('main tr, main li, main article, main [data-patient-id]')]
+            var rows = await page.Page.EvaluateAsync<string[]>($$"""
+                patient => [...document.querySelectorAll('{{Rows}}')]
                   .map(e => e.innerText).filter(t => t.includes(patient))
                 """, patient);
             var (vitals, score) = DerangedSetNotShownYet(string.Join("\n", rows));
@@ -80,8 +83,8 @@ public sealed partial class LiveWardTests(HospitalServer hospital, Chromium chro
             }
             catch (TimeoutException)
             {
-                var now = await page.Page.EvaluateAsync<string[]>("""
-                    patient => [...document.querySelectorAll('main tr, main li, main article, main [data-patient-id]')]
+                var now = await page.Page.EvaluateAsync<string[]>($$"""
+                    patient => [...document.querySelectorAll('{{Rows}}')]
                       .map(e => e.innerText).filter(t => t.includes(patient))
                     """, patient);
                 Assert.Fail($"the ward did not show NEWS2 {score} for {patient} within {Bound.TotalSeconds} s of the commit; its rows: {string.Join(" | ", now)}");
