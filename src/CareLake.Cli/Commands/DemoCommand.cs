@@ -120,7 +120,7 @@ public static class DemoCommand
             {
                 Console.WriteLine();
                 Console.WriteLine($"Explore it: ./carelake db psql --database {DemoDatabase}   (e.g. SELECT * FROM gold.patient_risk_snapshot ORDER BY max_news2_24h DESC LIMIT 10;)");
-                if (serving) Console.WriteLine($"Serve it again later: ./carelake serve --database {DemoDatabase}");
+                Console.WriteLine($"Serve it (again) later: ./carelake serve --database {DemoDatabase}");
             }
 
             var built = goldRuns.All(r => r.Status == GoldRunStatus.Success) ? 0 : CommandRunner.Failed;
