@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Installs what CareLake needs on a fresh Debian 12 machine (PostgreSQL, librdkafka) and builds it.
+# Installs what CareLake needs on a fresh Debian 12 machine (PostgreSQL, librdkafka, Chromium for the dashboard's
+# browser tests) and builds it.
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-packages=(postgresql-15 postgresql-contrib librdkafka1 librdkafka-dev kcat python3)
+# chromium: the browser tests drive Debian's Chromium (/usr/bin/chromium) through Playwright; `playwright install`
+# is never needed (it downloads a browser of its own).
+packages=(postgresql-15 postgresql-contrib librdkafka1 librdkafka-dev kcat python3 chromium fonts-liberation)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

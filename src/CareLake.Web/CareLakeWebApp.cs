@@ -71,7 +71,8 @@ public static class CareLakeWebApp
         app.MapAlerts(pipeline.DataSource);
         app.MapDashboard(pipeline.DataSource);
         app.MapOpenApi();
-        app.MapScalarApiReference();
+        // No fonts from Scalar's CDN: hospitals often have no internet, and the reference must load whole without it.
+        app.MapScalarApiReference(options => options.DisableDefaultFonts());
         return app;
     }
 

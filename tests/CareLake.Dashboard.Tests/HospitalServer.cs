@@ -37,7 +37,8 @@ public sealed class HospitalServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        ConnectionString = await TestDatabase.CreateAsync("dashboard");
+        // Named for the test assembly: the browser tests link this fixture and may run at the same time.
+        ConnectionString = await TestDatabase.CreateAsync(typeof(HospitalServer).Assembly.GetName().Name!);
         DataSource = NpgsqlDataSource.Create(ConnectionString);
         var pipeline = new PipelineContext(DataSource, SilverStages.All(), TimeProvider.System, _ => { });
         var messages = GeneratorFeed.Messages(new HospitalSimulator(Hospital).Events(), TimeProvider.System);

@@ -11,7 +11,7 @@ public class DemoCommandTests
         var dataDirectory = Path.Combine(Path.GetTempPath(), "carelake-demo-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            var (exitCode, output) = await CliProcess.RunAsync(["demo", "--preset", "tiny", "--days", "20"],
+            var (exitCode, output) = await CliProcess.RunAsync(["demo", "--preset", "tiny", "--days", "20", "--no-serve"],
                 new Dictionary<string, string> { ["CARELAKE_DATA_DIR"] = dataDirectory }, timeout: TimeSpan.FromMinutes(5));
 
             Assert.True(exitCode == 0, output);
@@ -38,7 +38,7 @@ public class DemoCommandTests
                 await Sql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM gold.dim_patient"));
             Assert.Equal(0L, await Sql.ScalarAsync<long>(connectionString, "SELECT count(*) FROM ops.model_runs WHERE status <> 'success'"));
 
-            (exitCode, output) = await CliProcess.RunAsync(["demo", "--preset", "tiny", "--days", "20", "--keep"],
+            (exitCode, output) = await CliProcess.RunAsync(["demo", "--preset", "tiny", "--days", "20", "--keep", "--no-serve"],
                 new Dictionary<string, string> { ["CARELAKE_DATA_DIR"] = dataDirectory }, timeout: TimeSpan.FromMinutes(5));
             Assert.True(exitCode == 0, output);
             Assert.Contains("0 events ingested", output, StringComparison.Ordinal);

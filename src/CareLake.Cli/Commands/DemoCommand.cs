@@ -6,11 +6,12 @@ using CareLake.Streaming.Sources;
 using CareLake.Streaming.Streaming;
 using CareLake.Warehouse.Gold;
 using CareLake.Warehouse.Reports;
+using CareLake.Web;
 using Spectre.Console;
 
 namespace CareLake.Cli.Commands;
 
-/// <summary><c>carelake demo</c>: the main job, end to end on this machine with the built-in synthetic hospital.</summary>
+/// <summary><c>carelake demo</c>: the main job, end to end on this machine with the built-in synthetic hospital, ending with the dashboard served on its data.</summary>
 public static class DemoCommand
 {
     public const string DemoDatabase = "carelake_demo";
@@ -27,14 +28,20 @@ public static class DemoCommand
         var days = new Option<int?>("--days") { Description = "Days simulated, ending at the last midnight (overrides the preset)." };
         var seed = new Option<long>("--seed") { Description = "Generator seed. Default 42.", DefaultValueFactory = _ => 42 };
         var keep = new Option<bool>("--keep") { Description = $"Local mode: keep the {DemoDatabase} database from an earlier run instead of starting empty." };
+        var noServe = new Option<bool>("--no-serve") { Description = "Exit after the summary instead of serving the dashboard (for scripts and tests)." };
+        var port = new Option<int?>("--port")
+        {
+            Description = "TCP port of the dashboard; 0 picks a free one. Default: http_port / CARELAKE_HTTP_PORT (8080), or a free port when that one is taken.",
+        };
         var command = new Command("demo",
             "Run the whole pipeline on this machine: start the local PostgreSQL (unless CARELAKE_DATABASE_URL is set), " +
             $"simulate a hospital (ADT, diagnoses, procedures, labs, vitals, EHR access logs, some dirty data), land every event in bronze, " +
             $"type every entity in silver (patients and their history, encounters, diagnoses, procedures, labs, EHR access, NEWS2-scored " +
-            $"vitals, alerts, quarantine), build gold, and print a summary. " +
-            $"In local mode it uses its own database, {DemoDatabase}, emptied at each run.")
+            $"vitals, alerts, quarantine), build gold, and print a summary; then serve the dashboard and the ingest API on the demo's data " +
+            $"(like `carelake serve`), printing the dashboard's address, until Ctrl-C. " +
+            $"In local mode it uses its own database, {DemoDatabase}, emptied at each run (`carelake serve --database {DemoDatabase}` serves it again later).")
         {
-            preset, patients, days, seed, keep,
+            preset, patients, days, seed, keep, noServe, port,
         };
 
         command.SetAction(async (context, parseResult) =>
@@ -49,6 +56,10 @@ public static class DemoCommand
             };
             generator = generator with { Start = GeneratorOptions.PeriodEndingAt(context.Time.GetUtcNow(), generator.Days, generator.FacilityUtcOffset) };
             generator.Validate();
+            var serving = !parseResult.GetValue(noServe);
+            var askedPort = parseResult.GetValue(port);
+            var settings = WebServerSettings.From(options, port: askedPort);
+            if (serving) settings.BindAddress();
 
             await using var warehouse = await Warehouse.Postgres.Warehouse.OpenAsync(options, CliContext.Log, context.Stopping,
                 localDatabase: DemoDatabase, recreate: !parseResult.GetValue(keep));
@@ -109,9 +120,16 @@ public static class DemoCommand
             {
                 Console.WriteLine();
                 Console.WriteLine($"Explore it: ./carelake db psql --database {DemoDatabase}   (e.g. SELECT * FROM gold.patient_risk_snapshot ORDER BY max_news2_24h DESC LIMIT 10;)");
+                Console.WriteLine($"Serve it (again) later: ./carelake serve --database {DemoDatabase}");
             }
 
-            return goldRuns.All(r => r.Status == GoldRunStatus.Success) ? 0 : CommandRunner.Failed;
+            var built = goldRuns.All(r => r.Status == GoldRunStatus.Success) ? 0 : CommandRunner.Failed;
+            if (!serving) return built;
+
+            // The default port may be taken by another server; an explicitly asked port must be the one served.
+            Console.WriteLine();
+            var served = await ServeCommand.ServeAsync(warehouse, context, settings, $"demo-{Environment.ProcessId}", fallBackToFreePort: askedPort is null);
+            return served != 0 ? served : built;
         });
         return command;
     }

@@ -12,13 +12,20 @@ import { apiGet, filterQuery, showError } from './app.js';
 const palette = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#475569', '#ea580c'];
 const bandColours = { low: '#16a34a', 'low-medium': '#eab308', medium: '#f97316', high: '#dc2626' };
 
+// The latest render asked of each figure: when filters change twice quickly, an earlier answer arriving last is dropped.
+const latest = new WeakMap();
+
 export async function renderChart(figure) {
   const api = figure.dataset.api + ('filtered' in figure.dataset ? filterQuery(figure.dataset.api) : '');
+  const request = {};
+  latest.set(figure, request);
   figure.dataset.state = 'loading';
   try {
     const table = await apiGet(api);
+    if (latest.get(figure) !== request) return;
     draw(figure, table);
   } catch (error) {
+    if (latest.get(figure) !== request) return;
     figure.dataset.state = 'error';
     showError(error);
   }

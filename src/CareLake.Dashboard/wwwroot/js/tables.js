@@ -2,13 +2,20 @@
 // <table class="data" data-api="/v1/…" [data-filtered] [data-columns="a,b"] [data-link="/patients/{patient_id}"] [data-link-column="patient_id"]>
 import { apiGet, filterQuery, formatValue, showError } from './app.js';
 
+// The latest render asked of each table: when filters change twice quickly, an earlier answer arriving last is dropped.
+const latest = new WeakMap();
+
 export async function renderTable(table) {
   const api = table.dataset.api + ('filtered' in table.dataset ? filterQuery(table.dataset.api) : '');
+  const request = {};
+  latest.set(table, request);
   table.dataset.state = 'loading';
   try {
     const data = await apiGet(api);
+    if (latest.get(table) !== request) return;
     fillTable(table, data);
   } catch (error) {
+    if (latest.get(table) !== request) return;
     table.dataset.state = 'error';
     showError(error);
   }
