@@ -38,5 +38,5 @@ CREATE INDEX mllp_connections_open_idx ON ops.mllp_connections (worker) WHERE cl
 CREATE INDEX mllp_connections_opened_idx ON ops.mllp_connections (opened_at);
 
 -- The Operations view reads the latest model and task runs.
-CREATE INDEX model_runs_started_idx ON ops.model_runs (started_at);
+CREATE INDEX model_runs_finished_idx ON ops.model_runs (finished_at);
 CREATE INDEX task_runs_started_idx ON ops.task_runs (started_at);
