@@ -97,7 +97,9 @@ public class OperationsHistoryTests
         // A connection a crashed process of the same worker left open is closed when the worker starts again.
         await Sql.ScalarAsync<int>(cs, """
             INSERT INTO ops.mllp_connections (connection_id, worker, remote_endpoint, opened_at, messages, seen_at)
-            VALUES ('0190a000-0000-7000-8000-000000000001', 'mllp-test', '10.0.0.9:5000', now() - interval '1 day', 3, now() - interval '1 hour')
+            VALUES ('0190a000-0000-7000-8000-000000000001', 'mllp-test', '10.0.0.9:5000', now() - interval '1 day', 3, now() - interval '1 hour');
+            INSERT INTO ops.mllp_connections (connection_id, worker, remote_endpoint, opened_at, messages, closed_at, seen_at)
+            VALUES ('0190a000-0000-7000-8000-000000000002', 'other', '10.0.0.8:5000', now() - interval '40 days', 3, now() - interval '31 days', now() - interval '31 days')
             RETURNING 1
             """);
         var pipeline = new PipelineContext(dataSource, SilverStages.All(), TimeProvider.System, _ => { });
@@ -129,6 +131,7 @@ public class OperationsHistoryTests
         }
 
         Assert.True(await Sql.ScalarAsync<bool>(cs, "SELECT closed_at IS NOT NULL FROM ops.mllp_connections WHERE remote_endpoint = '10.0.0.9:5000'"));
+        Assert.Equal(0L, await Sql.ScalarAsync<long>(cs, "SELECT count(*) FROM ops.mllp_connections WHERE remote_endpoint = '10.0.0.8:5000'")); // closed over 30 days ago
         first.Close();
         await stop.CancelAsync();
         await running;

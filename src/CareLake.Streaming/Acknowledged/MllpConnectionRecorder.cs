@@ -17,7 +17,10 @@ public sealed class MllpConnectionRecorder(NpgsqlDataSource dataSource, MllpList
     private readonly TimeSpan _interval = interval ?? DefaultInterval;
     private bool _warned;
 
-    /// <summary>Closes this worker's rows left open by an earlier process, then writes until cancelled, and once more at the end.</summary>
+    /// <summary>
+    /// Closes this worker's rows left open by an earlier process (and deletes connections closed over 30 days ago), then
+    /// writes until cancelled, and once more at the end.
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         await TryAsync(CloseLeftOpenAsync, CancellationToken.None);
@@ -64,9 +67,15 @@ public sealed class MllpConnectionRecorder(NpgsqlDataSource dataSource, MllpList
 
     private async Task CloseLeftOpenAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("UPDATE ops.mllp_connections SET closed_at = seen_at WHERE worker = $1 AND closed_at IS NULL");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = workerId });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        // Also where the table is kept from growing: closed connections are deleted after 30 days.
+        await using (var close = dataSource.CreateCommand("UPDATE ops.mllp_connections SET closed_at = seen_at WHERE worker = $1 AND closed_at IS NULL"))
+        {
+            close.Parameters.Add(new NpgsqlParameter<string> { TypedValue = workerId });
+            await close.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var prune = dataSource.CreateCommand("DELETE FROM ops.mllp_connections WHERE closed_at < now() - interval '30 days'");
+        await prune.ExecuteNonQueryAsync(cancellationToken);
     }
 
     // Reporting must never stop the listener: a failed write is logged once and tried again at the next interval.

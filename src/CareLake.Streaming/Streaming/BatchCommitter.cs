@@ -89,7 +89,7 @@ public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISil
             {
                 var connection = await ConnectionAsync(cancellationToken);
                 var outcome = await CommitOnceAsync(connection, batch, safeMode, started, cancellationToken);
-                await PruneHistoryAsync(connection, cancellationToken);
+                await PruneHistoryAsync(connection);
                 return outcome;
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && ++races <= 3)
@@ -191,7 +191,17 @@ public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISil
         await transaction.CommitAsync(cancellationToken);
         _sequence++;
         outcome.BronzeIds = ids;
-        committed?.Invoke(record);
+        try
+        {
+            committed?.Invoke(record);
+        }
+#pragma warning disable CA1031 // The batch is committed: an observer's failure must not have it retried.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _log($"batch observer failed: {e.Message}");
+        }
+
         return outcome;
     }
 
@@ -214,8 +224,11 @@ public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISil
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>About once an hour per committer: deletes the batch history older than the retention (its own short statement, after the commit).</summary>
-    private async Task PruneHistoryAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <summary>
+    /// About once an hour per committer: deletes the batch history older than the retention (its own short statement,
+    /// after the commit). Best effort: the batch is committed already, so nothing here may fail it or have it retried.
+    /// </summary>
+    private async Task PruneHistoryAsync(NpgsqlConnection connection)
     {
         var now = Stopwatch.GetTimestamp();
         if (_lastPrune != long.MinValue && Stopwatch.GetElapsedTime(_lastPrune, now) < PruneInterval) return;
@@ -223,12 +236,14 @@ public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISil
         try
         {
             await using var command = new NpgsqlCommand("DELETE FROM ops.stream_batches WHERE committed_at < now() - make_interval(secs => $1)", connection);
+            command.CommandTimeout = 60;
             command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = _retention.TotalSeconds });
-            var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+            var deleted = await command.ExecuteNonQueryAsync(CancellationToken.None);
             if (deleted > 0) _log($"batch history: deleted {deleted:N0} batches older than {_retention.TotalDays:0.#} days");
         }
-        catch (PostgresException e) when (!IsTransient(e))
+        catch (Exception e) when (e is NpgsqlException or IOException or System.Net.Sockets.SocketException or TimeoutException or InvalidOperationException)
         {
+            // Tried again in an hour; a broken connection is replaced by the next commit's retry.
             _log($"batch history not pruned: {Describe(e)}");
         }
     }
