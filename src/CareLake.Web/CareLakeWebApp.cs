@@ -2,9 +2,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CareLake.Core.Contracts;
 using CareLake.Dashboard;
+using CareLake.Dashboard.Operations;
 using CareLake.Streaming.Acknowledged;
 using CareLake.Streaming.Streaming;
 using CareLake.Web.Bodies;
+using CareLake.Web.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -13,6 +15,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.OpenApi;
+using Prometheus;
 using Scalar.AspNetCore;
 
 namespace CareLake.Web;
@@ -62,14 +65,22 @@ public static class CareLakeWebApp
             return Task.CompletedTask;
         }));
 
+        builder.Services.AddSingleton(_ => new KafkaBroker(settings.KafkaBootstrap));
+        var metrics = Prometheus.Metrics.NewCustomRegistry();
+
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseHttpMetrics(options => options.SetMetricFactory(Prometheus.Metrics.WithCustomRegistry(metrics)));
         var handler = new IngestHandler(lanes, new IdempotencyStore(pipeline.DataSource), settings, log);
         MapIngest(app, handler);
         MapHealth(app, pipeline);
         app.MapAlerts(pipeline.DataSource);
         app.MapDashboard(pipeline.DataSource);
+        _ = new WarehouseMetrics(pipeline.DataSource, app.Services.GetRequiredService<KafkaBroker>(), metrics);
+        app.MapMetrics("/metrics", metrics).WithTags("Metrics").WithName("Metrics").WithSummary("Prometheus metrics")
+            .WithDescription("Prometheus text format: events, batches and batch-duration histograms per source, quarantined records per reason, " +
+                             "committed positions, Kafka end offsets and lag, open MLLP connections, and this server's HTTP request histograms.");
         app.MapOpenApi();
         // No fonts from Scalar's CDN: hospitals often have no internet, and the reference must load whole without it.
         app.MapScalarApiReference(options => options.DisableDefaultFonts());

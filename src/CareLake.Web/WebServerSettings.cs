@@ -16,13 +16,15 @@ namespace CareLake.Web;
 /// Longest a request waits for its commit. Past it the answer is 503: the messages may still commit later, and a
 /// resend is then counted by silver as duplicates, never as second facts.
 /// </param>
+/// <param name="KafkaBootstrap">The Kafka cluster the Operations view and /metrics read topics, end offsets and lag from (<c>kafka_bootstrap</c>); null: none.</param>
 public sealed record WebServerSettings(
     string Host = WebServerSettings.DefaultHost,
     int Port = 8080,
     long MaxRequestBytes = 16L << 20,
     int MaxRecordsPerRequest = 100_000,
     int CommitLanes = 2,
-    TimeSpan? CommitTimeout = null)
+    TimeSpan? CommitTimeout = null,
+    string? KafkaBootstrap = null)
 {
     public const string DefaultHost = "127.0.0.1";
 
@@ -32,7 +34,8 @@ public sealed record WebServerSettings(
     public static WebServerSettings From(CareLakeOptions options, string? host = null, int? port = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new WebServerSettings(host ?? DefaultHost, port ?? options.HttpPort, options.HttpMaxRequestBytes, CommitLanes: options.CommitLanes);
+        return new WebServerSettings(host ?? DefaultHost, port ?? options.HttpPort, options.HttpMaxRequestBytes, CommitLanes: options.CommitLanes,
+            KafkaBootstrap: options.KafkaBootstrap);
     }
 
     /// <exception cref="ConfigurationException">The host is not an IP address (or <c>localhost</c>), or the port is out of range.</exception>

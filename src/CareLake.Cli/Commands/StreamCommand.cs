@@ -30,12 +30,17 @@ public static class StreamCommand
         {
             Description = "Also accept HL7 v2 over MLLP on HOST:PORT (e.g. 0.0.0.0:2575), acknowledging each message only after it is committed. Default: mllp_listen / CARELAKE_MLLP_LISTEN (none).",
         };
+        var metricsPort = new Option<int?>("--metrics-port")
+        {
+            Description = "Serve this worker's Prometheus metrics (batches, events per stage, batch-duration histogram; counted in-process) at http://HOST:PORT/metrics. Default: none.",
+        };
+        var metricsHost = new Option<string>("--metrics-host") { Description = "Address the --metrics-port server listens on (0.0.0.0 for every interface).", DefaultValueFactory = _ => "127.0.0.1" };
         var command = new Command("stream",
             "Run the streaming pipeline: consume the Kafka topics (CARELAKE_KAFKA_BOOTSTRAP) into bronze, then silver " +
             "(every entity typed, NEWS2-scored, alerts, quarantine) and gold, in one transaction per micro-batch, and/or accept " +
             "HL7 v2 over MLLP (--mllp). Start several workers with the same group to share the partitions.")
         {
-            untilIdle, group, topics, workerId, mllp,
+            untilIdle, group, topics, workerId, mllp, metricsPort, metricsHost,
         };
 
         command.SetAction(async (context, parseResult) =>
@@ -56,12 +61,22 @@ public static class StreamCommand
             }
 
             var id = parseResult.GetValue(workerId) ?? $"{Environment.MachineName}-{Environment.ProcessId}";
+            if (parseResult.GetValue(metricsPort) is { } port && port is < 1 or > 65_535)
+            {
+                CliContext.Log($"error: --metrics-port must be 1–65,535, not {port}");
+                return CommandRunner.Misconfigured;
+            }
+
+            var metrics = Prometheus.Metrics.NewCustomRegistry();
+            var streamMetrics = new Web.Metrics.StreamMetrics(metrics);
+            using var metricsServer = parseResult.GetValue(metricsPort) is { } p ? Web.Metrics.StreamMetrics.Serve(parseResult.GetValue(metricsHost)!, p, metrics) : null;
+            if (metricsServer is not null) CliContext.Log($"metrics at http://{parseResult.GetValue(metricsHost)}:{parseResult.GetValue(metricsPort)}/metrics");
             if (string.IsNullOrWhiteSpace(options.KafkaBootstrap))
             {
                 await using var hl7Warehouse = await Warehouse.Postgres.Warehouse.OpenAsync(options, CliContext.Log, context.Stopping);
                 await using (var hl7Alerts = AlertsBeside.Start(hl7Warehouse.DataSource, options, context))
                 {
-                    await RunMllpAsync(Pipeline(hl7Warehouse, options, context), options, mllpEndPoint!, id, context.Stopping);
+                    await RunMllpAsync(Pipeline(hl7Warehouse, options, context) with { BatchCommitted = streamMetrics.Record }, options, mllpEndPoint!, id, context.Stopping);
                 }
 
                 return 0;
@@ -73,7 +88,7 @@ public static class StreamCommand
                 options.BatchMaxMessages, options.BatchMaxBytes, TimeSpan.FromMilliseconds(options.BatchMaxDelayMs),
                 parseResult.GetValue(untilIdle) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 TimeSpan.FromMilliseconds(options.KafkaSessionTimeoutMs), options.CommitLanes);
-            var pipeline = Pipeline(warehouse, options, context);
+            var pipeline = Pipeline(warehouse, options, context) with { BatchCommitted = streamMetrics.Record };
             var worker = new KafkaStreamWorker(settings, pipeline);
 
             CliContext.Log($"worker {id} joining group {settings.GroupId} on {settings.BootstrapServers} for {string.Join(", ", selectedTopics)}");

@@ -22,7 +22,9 @@ public delegate Task<byte[]?> MllpMessageHandler(ReadOnlyMemory<byte> message, C
 /// framing (bytes before a start block, a frame over the size limit, a peer gone mid-message, silence beyond the idle
 /// timeout) is closed; nothing on one connection stops the listener or the others.
 /// </summary>
-public sealed class MllpListener(MllpListenerSettings settings, MllpMessageHandler handler, Action<string>? log = null)
+/// <remarks>Each connection's remote end, message count and times are kept in memory (<see cref="Connections"/>,
+/// <see cref="TakeClosedConnections"/>) for a reporter to publish; nothing is written per message.</remarks>
+public sealed class MllpListener(MllpListenerSettings settings, MllpMessageHandler handler, Action<string>? log = null, TimeProvider? time = null)
 {
     public const byte StartBlock = 0x0B;
     public const byte EndBlock = 0x1C;
@@ -30,6 +32,8 @@ public sealed class MllpListener(MllpListenerSettings settings, MllpMessageHandl
 
     private readonly Action<string> _log = log ?? (_ => { });
     private readonly SemaphoreSlim _slots = new(settings.MaxConnections, settings.MaxConnections);
+    private readonly MllpConnectionRegistry _connections = new();
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private TcpListener? _listener;
     private int _open;
     private long _messages;
@@ -40,6 +44,12 @@ public sealed class MllpListener(MllpListenerSettings settings, MllpMessageHandl
 
     public int OpenConnections => Volatile.Read(ref _open);
     public long Messages => Interlocked.Read(ref _messages);
+
+    /// <summary>The connections open now.</summary>
+    public IReadOnlyCollection<MllpConnection> Connections => _connections.Open;
+
+    /// <summary>The connections closed since the last call (at most the latest 10,000), each once.</summary>
+    public IReadOnlyList<MllpConnection> TakeClosedConnections() => _connections.TakeClosed();
 
     /// <summary>Connections closed because they broke the framing or the size limit.</summary>
     public long ClosedForFraming => Interlocked.Read(ref _closedForFraming);
@@ -91,6 +101,7 @@ public sealed class MllpListener(MllpListenerSettings settings, MllpMessageHandl
     {
         Interlocked.Increment(ref _open);
         var peer = client.Client.RemoteEndPoint?.ToString() ?? "?";
+        var connection = _connections.Opened(peer, _time.GetUtcNow());
         try
         {
             using (client)
@@ -112,6 +123,7 @@ public sealed class MllpListener(MllpListenerSettings settings, MllpMessageHandl
                     }
 
                     Interlocked.Increment(ref _messages);
+                    connection.CountMessage(_time.GetUtcNow());
                     // The message in hand is answered even when a stop was requested meanwhile: its commit decides the reply.
                     var reply = await handler(frame.Message, CancellationToken.None);
                     if (reply is null) return;
@@ -125,6 +137,7 @@ public sealed class MllpListener(MllpListenerSettings settings, MllpMessageHandl
         }
         finally
         {
+            _connections.Closed(connection, _time.GetUtcNow());
             Interlocked.Decrement(ref _open);
             _slots.Release();
         }

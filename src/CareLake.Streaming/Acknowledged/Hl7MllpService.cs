@@ -35,10 +35,14 @@ public sealed class Hl7MllpService : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(settings);
         _pipeline = pipeline;
         _ingest = new AcknowledgedIngest(pipeline, SourceName, workerId, deferSilver: true);
-        Listener = new MllpListener(settings, HandleAsync, pipeline.Log);
+        Listener = new MllpListener(settings, HandleAsync, pipeline.Log, pipeline.Time);
+        Connections = new MllpConnectionRecorder(pipeline.DataSource, Listener, workerId, pipeline.Log);
     }
 
     public MllpListener Listener { get; }
+
+    /// <summary>Writes the listener's connections to <c>ops.mllp_connections</c> while it runs.</summary>
+    public MllpConnectionRecorder Connections { get; }
 
     public StreamStatistics Statistics => _ingest.Statistics;
 
@@ -51,7 +55,18 @@ public sealed class Hl7MllpService : IAsyncDisposable
         Listener.Start();
         return _pipeline.CreateGoldRefresher().RunAlongsideAsync(async () =>
         {
-            await Listener.RunAsync(cancellationToken);
+            using var stopRecording = new CancellationTokenSource();
+            var recording = Connections.RunAsync(stopRecording.Token);
+            try
+            {
+                await Listener.RunAsync(cancellationToken);
+            }
+            finally
+            {
+                await stopRecording.CancelAsync();
+                await recording;
+            }
+
             await _ingest.DrainSilverAsync(CancellationToken.None);
         }, cancellationToken, drainToken: CancellationToken.None);
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CareLake.Ingest.Bronze;
 using CareLake.Ingest.Positions;
 using CareLake.Quality;
@@ -20,6 +21,12 @@ public sealed record PreparedBatch(
     IReadOnlyList<long>? BronzeIds = null,
     Func<NpgsqlConnection, CancellationToken, Task>? Claim = null);
 
+/// <summary>What a committed batch did, as recorded in <c>ops.stream_batches</c>.</summary>
+/// <param name="Sequence">The batch's number within its committer, from 1.</param>
+/// <param name="BronzeRows">Messages this batch landed in bronze (0 when they were landed earlier).</param>
+/// <param name="Duration">From the first attempt to just before COMMIT, retries included.</param>
+public sealed record CommittedBatch(string Worker, string Source, long Sequence, int Messages, int BronzeRows, long SilverRows, long Duplicates, long Quarantined, TimeSpan Duration);
+
 /// <summary>
 /// Commits one micro-batch in one PostgreSQL transaction: advance the source positions (compare-and-set,
 /// first, so its row locks fence off other workers), land the messages in bronze (binary COPY) or, for messages
@@ -28,11 +35,23 @@ public sealed record PreparedBatch(
 /// Either all of it commits, or none of it and the batch is read again.
 /// </summary>
 /// <remarks>With <paramref name="qualityChecks"/>, the silver suites' row-level checks run on the batch's rows before it commits (see <see cref="BatchQualityChecks"/>).</remarks>
-public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISilverStage> stages, TimeProvider time, string workerId, Action<string>? log = null, BatchQualityChecks? qualityChecks = null) : IAsyncDisposable
+/// <remarks>
+/// Every committed batch also leaves one row in <c>ops.stream_batches</c>, written in its transaction (so exactly once
+/// with the batch); rows older than <paramref name="historyRetention"/> (default 7 days) are deleted about once an hour.
+/// </remarks>
+public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISilverStage> stages, TimeProvider time, string workerId, Action<string>? log = null,
+    BatchQualityChecks? qualityChecks = null, TimeSpan? historyRetention = null, Action<CommittedBatch>? committed = null) : IAsyncDisposable
 {
+    /// <summary>How long <c>ops.stream_batches</c> keeps a batch when not told otherwise.</summary>
+    public static readonly TimeSpan DefaultHistoryRetention = TimeSpan.FromDays(7);
+
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
     private readonly Dictionary<string, ISilverStage> _stages = stages.ToDictionary(s => s.Stream, StringComparer.Ordinal);
     private readonly Action<string> _log = log ?? (_ => { });
+    private readonly TimeSpan _retention = historyRetention ?? DefaultHistoryRetention;
     private NpgsqlConnection? _connection;
+    private long _sequence;
+    private long _lastPrune = long.MinValue;
 
     public string WorkerId => workerId;
 
@@ -63,12 +82,15 @@ public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISil
         ArgumentNullException.ThrowIfNull(statistics);
         var safeMode = false;
         var races = 0;
+        var started = Stopwatch.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 var connection = await ConnectionAsync(cancellationToken);
-                return await CommitOnceAsync(connection, batch, safeMode, cancellationToken);
+                var outcome = await CommitOnceAsync(connection, batch, safeMode, started, cancellationToken);
+                await PruneHistoryAsync(connection);
+                return outcome;
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && ++races <= 3)
             {
@@ -103,7 +125,7 @@ public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISil
         }
     }
 
-    private async Task<SilverOutcome> CommitOnceAsync(NpgsqlConnection connection, PreparedBatch batch, bool safeMode, CancellationToken cancellationToken)
+    private async Task<SilverOutcome> CommitOnceAsync(NpgsqlConnection connection, PreparedBatch batch, bool safeMode, long started, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var outcome = new SilverOutcome();
@@ -140,6 +162,7 @@ public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISil
             }
         }
 
+        long checkQuarantined = 0;
         if (qualityChecks is not null && batch.Silver.Count > 0)
         {
             // A check that cannot run must not cost the batch: its own savepoint, and the batch commits without it.
@@ -147,6 +170,7 @@ public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISil
             try
             {
                 var checkedRows = await qualityChecks.ApplyAsync(connection, ids, workerId, cancellationToken);
+                checkQuarantined = checkedRows.QuarantinedRows;
                 if (checkedRows.FailedChecks > 0)
                 {
                     _log($"data quality: {checkedRows.FailingRows:N0} rows failed {checkedRows.FailedChecks} checks, {checkedRows.QuarantinedRows:N0} quarantined");
@@ -161,9 +185,67 @@ public sealed class BatchCommitter(NpgsqlDataSource dataSource, IEnumerable<ISil
 
         await PatientRiskSnapshotModel.QueueAsync(connection, patients, cancellationToken);
         await ChangedPatients.RecordAsync(connection, changed, cancellationToken);
+        var record = new CommittedBatch(workerId, batch.Source, _sequence + 1, batch.Messages.Count, batch.BronzeIds is null ? ids.Count : 0,
+            outcome.Inserted, outcome.Duplicates, outcome.Quarantined.Values.Sum() + checkQuarantined, Stopwatch.GetElapsedTime(started));
+        await RecordAsync(connection, record, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        _sequence++;
         outcome.BronzeIds = ids;
+        try
+        {
+            committed?.Invoke(record);
+        }
+#pragma warning disable CA1031 // The batch is committed: an observer's failure must not have it retried.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _log($"batch observer failed: {e.Message}");
+        }
+
         return outcome;
+    }
+
+    /// <summary>The batch's row in <c>ops.stream_batches</c>: the last statement before COMMIT, timed by the database's clock.</summary>
+    private static async Task RecordAsync(NpgsqlConnection connection, CommittedBatch batch, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO ops.stream_batches (worker, source, sequence, messages, bronze_rows, silver_rows, duplicates, quarantined, started_at, committed_at, duration_ms)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, clock_timestamp() - make_interval(secs => $9 / 1000.0), clock_timestamp(), $9
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = batch.Worker });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = batch.Source });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = batch.Sequence });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = batch.Messages });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = batch.BronzeRows });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = (int)Math.Min(int.MaxValue, batch.SilverRows) });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = (int)Math.Min(int.MaxValue, batch.Duplicates) });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = (int)Math.Min(int.MaxValue, batch.Quarantined) });
+        command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = batch.Duration.TotalMilliseconds });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// About once an hour per committer: deletes the batch history older than the retention (its own short statement,
+    /// after the commit). Best effort: the batch is committed already, so nothing here may fail it or have it retried.
+    /// </summary>
+    private async Task PruneHistoryAsync(NpgsqlConnection connection)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (_lastPrune != long.MinValue && Stopwatch.GetElapsedTime(_lastPrune, now) < PruneInterval) return;
+        _lastPrune = now;
+        try
+        {
+            await using var command = new NpgsqlCommand("DELETE FROM ops.stream_batches WHERE committed_at < now() - make_interval(secs => $1)", connection);
+            command.CommandTimeout = 60;
+            command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = _retention.TotalSeconds });
+            var deleted = await command.ExecuteNonQueryAsync(CancellationToken.None);
+            if (deleted > 0) _log($"batch history: deleted {deleted:N0} batches older than {_retention.TotalDays:0.#} days");
+        }
+        catch (Exception e) when (e is NpgsqlException or IOException or System.Net.Sockets.SocketException or TimeoutException or InvalidOperationException)
+        {
+            // Tried again in an hour; a broken connection is replaced by the next commit's retry.
+            _log($"batch history not pruned: {Describe(e)}");
+        }
     }
 
     private async Task<NpgsqlConnection> ConnectionAsync(CancellationToken cancellationToken)

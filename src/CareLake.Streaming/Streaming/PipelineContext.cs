@@ -16,7 +16,13 @@ public sealed record PipelineContext(
     /// <summary>The silver suites' row-level checks applied inside every micro-batch's transaction (docs/quality.md); null turns them off. Default: the shipped suites.</summary>
     public BatchQualityChecks? QualityChecks { get; init; } = BatchQualityChecks.Shipped;
 
-    public BatchCommitter CreateCommitter(string workerId) => new(DataSource, Stages, Time, workerId, Log, QualityChecks);
+    /// <summary>How long <c>ops.stream_batches</c> keeps each committed batch (the committers delete older rows about hourly). Default 7 days.</summary>
+    public TimeSpan BatchHistoryRetention { get; init; } = BatchCommitter.DefaultHistoryRetention;
+
+    /// <summary>Called after every committed batch with what it did (e.g. in-process metrics); must be quick and must not throw.</summary>
+    public Action<CommittedBatch>? BatchCommitted { get; init; }
+
+    public BatchCommitter CreateCommitter(string workerId) => new(DataSource, Stages, Time, workerId, Log, QualityChecks, BatchHistoryRetention, BatchCommitted);
 
     public GoldRefresher CreateGoldRefresher() => new(DataSource, Time, GoldRefreshInterval ?? TimeSpan.FromMilliseconds(500), Log);
 }

@@ -35,8 +35,8 @@ export function filterQuery(api) {
 /** Renders every chart (figure.chart) and table (table.data) inside root, each independently. */
 export async function refresh(root = document) {
   const work = [];
-  for (const figure of root.querySelectorAll('figure.chart')) work.push(renderChart(figure));
-  for (const table of root.querySelectorAll('table.data')) work.push(renderTable(table));
+  for (const figure of root.querySelectorAll('figure.chart[data-api]')) work.push(renderChart(figure));
+  for (const table of root.querySelectorAll('table.data[data-api]')) work.push(renderTable(table));
   await Promise.allSettled(work);
 }
 

@@ -76,6 +76,7 @@ async function failures() {
     `${at('status')} (${at('severity')}) — ${formatValue(at('failing_rows'), 'number')} failing rows in ${at('table_name')}; ${at('message') ?? ''}`;
   const rows = document.getElementById('failure-rows');
   rows.dataset.api = `/v1/quality/results/${id}/failures?limit=1000`;
+  rows.className = 'data';
   await renderTable(rows);
 }
 
