@@ -20,7 +20,12 @@ namespace CareLake.Bench.Scenarios;
 public static class DashboardBenchmark
 {
     /// <summary>Values for query parameters an endpoint needs to answer (the others are measured without them).</summary>
-    private static readonly Dictionary<string, string> Required = new(StringComparer.Ordinal) { ["/v1/quality/completeness"] = "table=fact_encounter" };
+    private static readonly Dictionary<string, string> Required = new(StringComparer.Ordinal)
+    {
+        ["/v1/quality/completeness"] = "table=fact_encounter",
+        ["/v1/analytics/readmissions/by-demographic"] = "by=age_band",
+        ["/v1/analytics/demographics"] = "by=age_band",
+    };
 
     public static Command Create()
     {

@@ -1,30 +1,20 @@
--- SpO2 of every vital-sign set (silver.vital_signs.spo2), in bins of 1 % from <=85 to 100; every bin listed.
--- Filters: from/to on the facility day of measured_at; unit = the set's encounter's last unit, condition = its
+-- SpO2 of every vital-sign set, in bins of 1 % from <=85 to 100; every bin listed. Counted from
+-- gold.mart_vitals_distribution (every reading of silver.vital_signs as of the last gold run).
+-- Filters: from/to on the facility day of the measurement; unit = the set's encounter's last unit, condition = its
 -- condition group (gold.fact_encounter; a set without an encounter is left out when either is given).
 WITH bins(bin_start, spo2_bin) AS (
     SELECT 85, '<=85'
     UNION ALL SELECT b, b::text FROM generate_series(86, 100) AS b
 ),
-measured AS (
-    -- Without a unit or condition every set counts; with one, the sets of the matching encounters (a join, so the
-    -- planner drops the branch that does not apply and reads the measured_at index of migration 0016 only).
-    SELECT v.spo2 FROM silver.vital_signs v
-    WHERE @unit IS NULL AND @condition IS NULL AND v.spo2 IS NOT NULL
-      AND (@from IS NULL OR v.measured_at >= gold.facility_midnight(@from))
-      AND (@to IS NULL OR v.measured_at < gold.facility_midnight(@to + 1))
-    UNION ALL
-    SELECT v.spo2 FROM silver.vital_signs v
-    JOIN gold.fact_encounter f ON f.source = v.source AND f.encounter_id = v.encounter_id
-    WHERE (@unit IS NOT NULL OR @condition IS NOT NULL) AND v.spo2 IS NOT NULL
-      AND (@from IS NULL OR v.measured_at >= gold.facility_midnight(@from))
-      AND (@to IS NULL OR v.measured_at < gold.facility_midnight(@to + 1))
-      AND (@unit IS NULL OR f.unit = @unit)
-      AND (@condition IS NULL OR f.condition_group = @condition)
-),
 sets AS (
-    SELECT least(greatest(floor(m.spo2), 85), 100)::integer AS bin_start, count(*) AS sets
-    FROM measured m
-    GROUP BY 1
+    SELECT least(greatest(floor(m.value), 85), 100)::integer AS bin_start, sum(m.sets) AS sets
+      FROM gold.mart_vitals_distribution m
+     WHERE m.measure = 'spo2'
+       AND (@from::date IS NULL OR m.measured_date >= @from::date)
+       AND (@to::date IS NULL OR m.measured_date <= @to::date)
+       AND (@unit::text IS NULL OR m.unit = @unit)
+       AND (@condition::text IS NULL OR m.condition_group = @condition)
+     GROUP BY 1
 )
 SELECT b.spo2_bin, b.bin_start, coalesce(s.sets, 0)::integer AS sets
 FROM bins b

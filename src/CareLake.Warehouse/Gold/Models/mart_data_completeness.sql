@@ -1,5 +1,5 @@
 -- Null share of every column of every gold table (from the catalog; the work queues excepted), measured after every other model has run.
--- depends_on: gold.dim_patient, gold.dim_date, gold.dim_location, gold.fact_vitals_hourly, gold.fact_lab_results, gold.fact_procedures, gold.patient_risk_snapshot, gold.mart_census_daily, gold.mart_demographics, gold.mart_alerts_vitals, gold.mart_alerts_daily, gold.mart_alerts_patients, gold.mart_ehr_access, gold.dim_diagnosis, gold.dim_procedure, gold.fact_encounter, gold.mart_los, gold.mart_readmissions, gold.mart_diagnosis_patterns
+-- depends_on: gold.dim_patient, gold.dim_date, gold.dim_location, gold.fact_vitals_hourly, gold.fact_lab_results, gold.fact_procedures, gold.patient_risk_snapshot, gold.mart_census_daily, gold.mart_demographics, gold.mart_alerts_vitals, gold.mart_alerts_daily, gold.mart_alerts_patients, gold.mart_ehr_access, gold.dim_diagnosis, gold.dim_procedure, gold.fact_encounter, gold.mart_los, gold.mart_readmissions, gold.mart_diagnosis_patterns, gold.mart_vitals_distribution
 -- materialized: table
 --
 -- The statement below is built from the catalog (table and column names quoted with format's %I), not from input.
