@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Microsoft.Playwright;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -11,6 +12,7 @@ namespace CareLake.Dashboard.Browser.Tests;
 public sealed class DownloadTests(HospitalServer hospital, Chromium chromium, ITestOutputHelper output)
 {
     private const string PngPrefix = "data:image/png;base64,";
+    private const int RealDownloadsPerPage = 3;
     private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
     [Fact]
@@ -21,6 +23,7 @@ public sealed class DownloadTests(HospitalServer hospital, Chromium chromium, IT
         {
             await using var page = await DashboardPage.OpenAsync(chromium, hospital.Server.Address, await PageTests.PathOfAsync(hospital, name));
             await page.WaitUntilSettledAsync();
+            var downloadsOnPage = 0;
             foreach (var chart in (await page.ChartsAsync()).Where(c => c.State == "rendered" && c.Api is not null))
             {
                 var figure = page.Page.Locator("figure.chart").Nth(chart.Index);
@@ -30,9 +33,30 @@ public sealed class DownloadTests(HospitalServer hospital, Chromium chromium, IT
                 AssertPng(Convert.FromBase64String(href[PngPrefix.Length..]), $"{name}: {chart.Name}");
                 Assert.EndsWith(".png", await png.GetAttributeAsync("download") ?? "", StringComparison.Ordinal);
 
-                var download = await page.Page.RunAndWaitForDownloadAsync(() => figure.Locator("a.csv").ClickAsync());
-                Assert.EndsWith(".csv", download.SuggestedFilename, StringComparison.Ordinal);
-                var csv = await File.ReadAllTextAsync(await download.PathAsync(), Encoding.UTF8);
+                string csv;
+                if (downloadsOnPage++ < RealDownloadsPerPage)
+                {
+                    IDownload download;
+                    try
+                    {
+                        download = await page.Page.RunAndWaitForDownloadAsync(() => figure.Locator("a.csv").ClickAsync());
+                    }
+                    catch (TimeoutException e)
+                    {
+                        throw new TimeoutException($"{name}: {chart.Name}: no CSV download: {e.Message}", e);
+                    }
+
+                    Assert.EndsWith(".csv", download.SuggestedFilename, StringComparison.Ordinal);
+                    csv = await File.ReadAllTextAsync(await download.PathAsync(), Encoding.UTF8);
+                }
+                else
+                {
+                    // The rest of the page's charts: the file the same link makes, read in the page (a browser limits how
+                    // many files one page may save in a row).
+                    Assert.EndsWith(".csv", await figure.Locator("a.csv").GetAttributeAsync("download") ?? "", StringComparison.Ordinal);
+                    csv = await figure.EvaluateAsync<string>("async f => (await import('/assets/js/charts.js')).toCsv(f.drawnTable)");
+                }
+
                 AssertCsvIsTheTable(await hospital.TableAsync(page.ApiOf(chart.Api!, chart.Filtered)), csv, $"{name}: {chart.Name}");
                 checkedCharts++;
             }

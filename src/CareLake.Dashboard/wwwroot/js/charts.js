@@ -53,6 +53,12 @@ function frame(figure, table) {
     const png = Object.assign(document.createElement('a'), { textContent: 'PNG', className: 'png', href: '#' });
     const csv = Object.assign(document.createElement('a'), { textContent: 'CSV', className: 'csv', href: '#' });
     tools.append(png, csv);
+    // The file is made when asked for, from the table drawn last: a redraw (filters, live updates) never leaves the
+    // link pointing at a file already released.
+    csv.addEventListener('click', () => {
+      if (csv.href.startsWith('blob:')) URL.revokeObjectURL(csv.href);
+      csv.href = URL.createObjectURL(new Blob([toCsv(figure.drawnTable)], { type: 'text/csv' }));
+    });
     figure.append(canvas, empty, tools);
     new ResizeObserver(() => echarts.getInstanceByDom(canvas)?.resize()).observe(canvas);
   }
@@ -61,8 +67,7 @@ function frame(figure, table) {
   png.download = `${name}.png`;
   const csv = figure.querySelector('a.csv');
   csv.download = `${name}.csv`;
-  if (csv.href.startsWith('blob:')) URL.revokeObjectURL(csv.href);
-  csv.href = URL.createObjectURL(new Blob([toCsv(table)], { type: 'text/csv' }));
+  figure.drawnTable = table;
   return canvas;
 }
 
