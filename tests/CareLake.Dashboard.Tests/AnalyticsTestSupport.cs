@@ -8,26 +8,7 @@ namespace CareLake.Dashboard.Tests;
 /// <summary>Reads the fixture database directly, so the API's numbers can be checked against SQL written here.</summary>
 internal static class AnalyticsDb
 {
-    public static async Task<List<object?[]>> RowsAsync(this HospitalServer hospital, string sql)
-    {
-        await using var command = hospital.DataSource.CreateCommand(sql);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<object?[]>();
-        while (await reader.ReadAsync())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            rows.Add(row);
-        }
-
-        return rows;
-    }
-
-    public static async Task<long> CountAsync(this HospitalServer hospital, string sql)
-    {
-        await using var command = hospital.DataSource.CreateCommand(sql);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
-    }
+    public static Task<long> CountAsync(this HospitalServer hospital, string sql) => hospital.ScalarAsync<long>(sql);
 
     /// <summary>key column (as text) → value column (as a number) of an API table.</summary>
     public static Dictionary<string, double> Map(this ApiTable table, string key, string value) =>

@@ -56,6 +56,13 @@ public sealed class HospitalServer : IAsyncLifetime
         await DataSource.DisposeAsync();
     }
 
+    /// <summary>The fixture database read directly, so the API's numbers can be checked against SQL written in a test.</summary>
+    public Task<List<object?[]>> RowsAsync(string sql) => Sql.RowsAsync(ConnectionString, sql);
+
+    public Task<T> ScalarAsync<T>(string sql) => Sql.ScalarAsync<T>(ConnectionString, sql);
+
+    public Task<int> ExecuteAsync(string sql) => Sql.ExecuteAsync(ConnectionString, sql);
+
     /// <summary>GET an endpoint answering the dashboard's table shape; asserts 200 and the shape.</summary>
     public async Task<ApiTable> TableAsync(string path)
     {
