@@ -48,15 +48,7 @@ public class DemoCommandTests
         }
         finally
         {
-            var local = new LocalPostgres(dataDirectory);
-            if (await local.IsRunningAsync()) await local.StopAsync();
-            try
-            {
-                Directory.Delete(dataDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            await ScratchCluster.RemoveAsync(dataDirectory);
         }
     }
 }

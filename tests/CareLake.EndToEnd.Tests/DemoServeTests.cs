@@ -63,15 +63,7 @@ public partial class DemoServeTests
         }
         finally
         {
-            var local = new LocalPostgres(dataDirectory);
-            if (await local.IsRunningAsync()) await local.StopAsync();
-            try
-            {
-                Directory.Delete(dataDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            await ScratchCluster.RemoveAsync(dataDirectory);
         }
     }
 

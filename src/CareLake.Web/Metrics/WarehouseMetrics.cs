@@ -18,18 +18,10 @@ public sealed class WarehouseMetrics
     /// <summary>How old a committed batch must be to be counted.</summary>
     public static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
 
-    /// <summary>Upper bounds of the batch-duration histogram, in seconds.</summary>
-    public static readonly double[] DurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
-
     private readonly NpgsqlDataSource _dataSource;
     private readonly KafkaBroker _broker;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Counter _messages;
-    private readonly Counter _events;
-    private readonly Counter _duplicates;
-    private readonly Counter _quarantined;
-    private readonly Counter _batches;
-    private readonly Histogram _duration;
+    private readonly BatchSeries _series;
     private readonly Gauge _quarantine;
     private readonly Gauge _positions;
     private readonly Gauge _endOffsets;
@@ -46,13 +38,7 @@ public sealed class WarehouseMetrics
         _dataSource = dataSource;
         _broker = broker;
         var metrics = Prometheus.Metrics.WithCustomRegistry(registry);
-        _messages = metrics.CreateCounter("carelake_stream_messages_total", "Messages in committed micro-batches, per source (ops.stream_batches).", ["source"]);
-        _events = metrics.CreateCounter("carelake_stream_events_total", "Rows committed per source and stage: bronze (landed in bronze) and silver (inserted into silver tables).", ["source", "stage"]);
-        _duplicates = metrics.CreateCounter("carelake_stream_duplicates_total", "Messages silver recognised as duplicates, per source.", ["source"]);
-        _quarantined = metrics.CreateCounter("carelake_stream_quarantined_total", "Records quarantined by committed batches (silver and row-level checks), per source.", ["source"]);
-        _batches = metrics.CreateCounter("carelake_stream_batches_total", "Committed micro-batches, per source.", ["source"]);
-        _duration = metrics.CreateHistogram("carelake_stream_batch_duration_seconds", "How long each micro-batch took to commit (retries included), per source.",
-            ["source"], new HistogramConfiguration { Buckets = DurationBuckets });
+        _series = new BatchSeries(registry);
         _quarantine = metrics.CreateGauge("carelake_quarantine_records", "Records in silver.quarantine, per reason.", ["reason"]);
         _positions = metrics.CreateGauge("carelake_source_position", "The next position each source reads, per stream and partition (ingest.source_positions).", ["source", "stream", "partition"]);
         _endOffsets = metrics.CreateGauge("carelake_kafka_end_offset", "The Kafka broker's end offset (high watermark) per topic and partition.", ["topic", "partition"]);
@@ -99,22 +85,17 @@ public sealed class WarehouseMetrics
             WHERE committed_at <= $2 {(_countedThrough is null ? "" : "AND committed_at > $3")}
             GROUP BY 1, 2
             """, connection);
-        command.Parameters.Add(new NpgsqlParameter<double[]> { TypedValue = [.. DurationBuckets.Select(b => b * 1000)] });
+        command.Parameters.Add(new NpgsqlParameter<double[]> { TypedValue = [.. BatchSeries.DurationBuckets.Select(b => b * 1000)] });
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = now });
         if (_countedThrough is { } after) command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = after });
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                var source = reader.GetString(0);
+                // One row per source and duration bucket: its batches observed at their mean, which lies in that bucket.
                 var batches = reader.GetInt64(2);
-                _batches.WithLabels(source).Inc(batches);
-                _duration.WithLabels(source).Observe(reader.GetDouble(3) / batches / 1000, batches);
-                _messages.WithLabels(source).Inc(reader.GetInt64(4));
-                _events.WithLabels(source, "bronze").Inc(reader.GetInt64(5));
-                _events.WithLabels(source, "silver").Inc(reader.GetInt64(6));
-                _duplicates.WithLabels(source).Inc(reader.GetInt64(7));
-                _quarantined.WithLabels(source).Inc(reader.GetInt64(8));
+                _series.Add(reader.GetString(0), batches, reader.GetDouble(3) / batches / 1000,
+                    reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8));
             }
         }
 
