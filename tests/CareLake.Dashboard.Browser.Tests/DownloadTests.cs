@@ -51,8 +51,9 @@ public sealed class DownloadTests(HospitalServer hospital, Chromium chromium, IT
                 }
                 else
                 {
-                    // The rest of the page's charts: the file the same link makes, read in the page (a browser limits how
-                    // many files one page may save in a row).
+                    // The rest of the page's charts: the file the same link makes, read in the page. Chromium throttles
+                    // downloads started from one frame to 10 per second and silently drops the rest (no setting turns it
+                    // off), so clicking every link of a page with more charts than that loses downloads.
                     Assert.EndsWith(".csv", await figure.Locator("a.csv").GetAttributeAsync("download") ?? "", StringComparison.Ordinal);
                     csv = await figure.EvaluateAsync<string>("async f => (await import('/assets/js/charts.js')).toCsv(f.drawnTable)");
                 }
