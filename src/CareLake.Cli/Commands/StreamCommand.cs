@@ -17,7 +17,7 @@ public static class StreamCommand
     {
         var untilIdle = new Option<double?>("--until-idle")
         {
-            Description = "Exit cleanly once nothing new has arrived for this many seconds. Default: run until stopped (Ctrl+C or SIGTERM).",
+            Description = "Exit cleanly once nothing new has arrived for this many seconds and the broker confirms nothing is left to read (an unreachable broker is not idle). Default: run until stopped (Ctrl+C or SIGTERM).",
         };
         var group = new Option<string?>("--group") { Description = "Kafka consumer group. Default: kafka_group / CARELAKE_KAFKA_GROUP (carelake)." };
         var topics = new Option<string[]>("--topic")

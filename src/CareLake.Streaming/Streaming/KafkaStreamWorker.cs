@@ -10,7 +10,7 @@ namespace CareLake.Streaming.Streaming;
 
 /// <summary>Settings of one Kafka stream worker.</summary>
 /// <param name="CommitLanes">Micro-batches committed in parallel, each lane on its own connection and owning a share of the partitions.</param>
-/// <param name="UntilIdle">Stop cleanly once nothing new has arrived for this long; null runs until cancelled.</param>
+/// <param name="UntilIdle">Stop cleanly once nothing new has arrived for this long and the broker confirms nothing is left to read; null runs until cancelled.</param>
 /// <param name="SessionTimeout">How long the group waits for a silent worker before moving its partitions.</param>
 public sealed record KafkaWorkerSettings(
     string BootstrapServers,
@@ -116,7 +116,7 @@ public sealed class KafkaStreamWorker(KafkaWorkerSettings settings, PipelineCont
                 {
                     // Nothing more is ready: close what is open rather than wait, so light load sees low latency.
                     if (anyOpen) FlushAll(cancellationToken);
-                    else if (IsIdle()) break;
+                    else if (IsIdle(consumer)) break;
                     continue;
                 }
 
@@ -317,15 +317,53 @@ public sealed class KafkaStreamWorker(KafkaWorkerSettings settings, PipelineCont
         }
     }
 
+    private static readonly TimeSpan WatermarkTimeout = TimeSpan.FromSeconds(5);
+    private string? _unreadAtLastCheck;
+
     private void Touch() => Interlocked.Exchange(ref _lastActivity, Stopwatch.GetTimestamp());
 
     // Idle time counts once the group has given this worker its share (joining can take a session
     // timeout when a crashed member is still registered); a group that never forms gives up later.
-    private bool IsIdle()
+    private bool IsIdle(IConsumer<byte[], byte[]> consumer)
     {
         if (settings.UntilIdle is not { } idle || _lanes.Any(l => l.Pipeline.Pending > 0)) return false;
-        if (_everAssigned) return Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastActivity)) >= idle;
-        return Stopwatch.GetElapsedTime(_started) >= idle + _session + _session + TimeSpan.FromSeconds(10);
+        if (!_everAssigned) return Stopwatch.GetElapsedTime(_started) >= idle + _session + _session + TimeSpan.FromSeconds(10);
+        if (Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastActivity)) < idle) return false;
+        // Quiet for long enough; idle only when the broker confirms nothing is left to read. A broker that cannot be
+        // reached, or that holds messages this worker has not read yet (still reconnecting after an outage), is not
+        // idleness: the quiet time starts again. What stays unread through a second quiet period with no progress at
+        // all (e.g. a transaction marker at a partition's end, which no consumer ever receives) does not hold it.
+        var unread = Unread(consumer);
+        var stalled = unread is not null && unread == _unreadAtLastCheck;
+        _unreadAtLastCheck = unread;
+        if (unread is "" || stalled) return true;
+        Touch();
+        return false;
+    }
+
+    /// <summary>Per owned partition with something left to read, its end and how far this worker got; null when the broker does not answer.</summary>
+    private string? Unread(IConsumer<byte[], byte[]> consumer)
+    {
+        List<KeyValuePair<TopicPartition, long?>> owned;
+        lock (_owned) owned = [.. _owned];
+        try
+        {
+            var unread = new List<string>();
+            foreach (var (partition, next) in owned)
+            {
+                var offsets = consumer.QueryWatermarkOffsets(partition, WatermarkTimeout);
+                var position = consumer.Position(partition);
+                var reached = Math.Max(next ?? offsets.Low.Value, position == Offset.Unset ? 0 : position.Value);
+                if (reached < offsets.High.Value) unread.Add($"{partition}:{reached}/{offsets.High.Value}");
+            }
+
+            return string.Join(",", unread);
+        }
+        catch (KafkaException e)
+        {
+            LogThrottled($"kafka: cannot confirm the end of the partitions ({e.Error.Reason}); not idle yet");
+            return null;
+        }
     }
 
     private void LogThrottled(string message)
